@@ -1,0 +1,106 @@
+/** The validated configuration. Everything here is checked and defaulted at load; nothing is re-parsed per request. */
+
+export type ProviderType = 'openai' | 'anthropic' | 'azure' | 'gemini' | 'ollama' | 'mock'
+
+/** How the key reaches the provider. */
+export type AuthStyle = 'bearer' | 'x-api-key' | 'api-key' | 'x-goog-api-key' | 'none'
+
+export interface ProviderConfig {
+  name: string
+  type: ProviderType
+  /** Without a trailing slash, e.g. "https://api.openai.com/v1". Empty for mock. */
+  baseUrl: string
+  apiKey?: string
+  authStyle: AuthStyle
+  /** Extra headers sent with every request to this provider. */
+  headers: Record<string, string>
+  /** Azure only. */
+  apiVersion?: string
+  /** A known cloud provider whose key resolved to empty: kept for `llmux check`, never routed to. */
+  isDisabled: boolean
+  disabledReason?: string
+}
+
+export type Trait = 'tools' | 'long' | 'code' | 'short' | 'background'
+export const TRAITS: readonly Trait[] = ['tools', 'long', 'code', 'short', 'background']
+
+export interface RateLimits {
+  maxPerMinute?: number
+  maxPerHour?: number
+  maxPer5Hours?: number
+  maxPerDay?: number
+}
+
+export interface Prices {
+  /** USD per million tokens. */
+  input?: number
+  output?: number
+  cacheRead?: number
+  cacheWrite?: number
+}
+
+export interface KeyEdits {
+  /** Top-level (or one dotted level down) body keys renamed on the way to this backend. */
+  rename: Record<string, string>
+  delete: string[]
+  add: Record<string, unknown>
+}
+
+export interface BackendConfig {
+  /** "provider:model" exactly as written; unique. Used as the backend's id everywhere. */
+  id: string
+  /** Position in the config file (0-based), for messages like backend[2]. */
+  index: number
+  provider: ProviderConfig
+  /** The model name sent upstream (everything after the first colon). */
+  model: string
+  context: number
+  vision: boolean
+  thinking: boolean
+  limits: RateLimits
+  /** Compiled at load from `model_match` (picomatch, case-insensitive); undefined when the backend has none. */
+  matchesModel?: (model: string) => boolean
+  modelMatch: string[]
+  when: Trait[]
+  weight: number
+  isFallback: boolean
+  prices: Prices
+  keyEdits: KeyEdits
+  /** Serves /v1/embeddings (and never chat). */
+  isEmbeddings: boolean
+  /** Seconds this backend rests after a retryable failure; defaults to the top-level cooldown. */
+  cooldownMs: number
+}
+
+export interface ClientToken {
+  name: string
+  key: string
+  dailyBudget?: number
+  monthlyBudget?: number
+  maxPerMinute?: number
+  maxPerHour?: number
+}
+
+export interface TlsConfig {
+  keyFile: string
+  certFile: string
+  caFile?: string
+}
+
+export interface Config {
+  host: string
+  port: number
+  requestTimeoutMs: number
+  streamIdleTimeoutMs: number
+  maxRetries: number
+  cooldownMs: number
+  routing: 'ordered' | 'weighted'
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+  /** "memory", a SQLite file path, or a redis:// URL. */
+  store: string
+  maxBodyBytes: number
+  tls?: TlsConfig
+  providers: Record<string, ProviderConfig>
+  backends: BackendConfig[]
+  tokens: ClientToken[]
+}

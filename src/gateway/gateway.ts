@@ -1,0 +1,23 @@
+import type { BackendConfig, Config } from '../config/config.ts'
+import type { Logger } from '../logger.ts'
+import type { BackendProtocol } from '../providers/protocol-of.ts'
+import type { BackendCodec } from '../protocols/backend-codec.ts'
+import type { Store } from '../store/store.ts'
+import type { Authenticator } from '../server/auth.ts'
+
+/** Everything a request handler needs, created once by startServer and passed down (no module state). */
+export interface Gateway {
+  config: Config
+  /** Every configured backend; the router skips those of disabled providers and says why. */
+  backends: BackendConfig[]
+  logger: Logger
+  store: Store
+  authenticator: Authenticator
+  codecs: Record<BackendProtocol, BackendCodec>
+  /** Provider name → headers sent with every request to it (auth included), built at start-up. */
+  providerHeaders: Map<string, Record<string, string>>
+  /** Wall-clock ms (Date.now in the server, a fake clock in tests). */
+  now: () => number
+  random: () => number
+  nextRequestId: () => number
+}

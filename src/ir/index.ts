@@ -1,0 +1,5 @@
+export type * from './content.ts'
+export type * from './request.ts'
+export type * from './response.ts'
+export type * from './stream.ts'
+export type * from './usage.ts'

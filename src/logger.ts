@@ -1,0 +1,28 @@
+/** Plain log lines with millisecond timestamps. Never given headers or bodies, so keys cannot leak through it. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
+
+export interface Logger {
+  /** --verbose: routing decisions, upstream URLs and timings. */
+  readonly isVerbose: boolean
+  debug(message: string): void
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+}
+
+export function createLogger(
+  level: LogLevel,
+  options: { isVerbose?: boolean; write?: (line: string) => void; now?: () => number } = {},
+): Logger {
+  const write = options.write ?? ((line: string) => process.stdout.write(line))
+  const now = options.now ?? Date.now
+  const min = options.isVerbose ? 0 : rank[level]
+  const at = (lvl: LogLevel) => (message: string) => {
+    if (rank[lvl] >= min) write(`${new Date(now()).toISOString()} ${lvl === 'info' ? '' : `${lvl.toUpperCase()} `}${message}\n`)
+  }
+  return { isVerbose: options.isVerbose ?? false, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+}
+
+export const silentLogger: Logger = { isVerbose: false, debug() {}, info() {}, warn() {}, error() {} }

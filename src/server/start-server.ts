@@ -1,0 +1,110 @@
+import type { Server } from 'bun'
+import type { Config } from '../config/config.ts'
+import { GatewayError } from '../errors.ts'
+import { handleChat } from '../gateway/handle-chat.ts'
+import { handleCountTokens } from '../gateway/count-tokens.ts'
+import type { Gateway } from '../gateway/gateway.ts'
+import { listModels } from '../gateway/list-models.ts'
+import { errorResponse } from '../gateway/respond.ts'
+import { createLogger, type Logger } from '../logger.ts'
+import { anthropic } from '../protocols/anthropic/index.ts'
+import { openai } from '../protocols/openai/index.ts'
+import type { Protocol } from '../protocols/protocol.ts'
+import { baseHeadersOf } from '../upstream/endpoint.ts'
+import { openStore } from '../store/open-store.ts'
+import type { Store } from '../store/store.ts'
+import { createAuthenticator } from './auth.ts'
+import { gemini } from '../protocols/gemini/index.ts'
+
+export interface StartOptions {
+  logger?: Logger
+  /** Defaults to the store named in the config. */
+  store?: Store
+  now?: () => number
+  random?: () => number
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  gateway: Gateway
+  /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes the store. */
+  stop(graceMs?: number): Promise<void>
+}
+
+/** Creates the gateway state and serves it (SPEC §4). */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const store = options.store ?? openStore(config.store)
+  let requestCount = 0
+  const gateway: Gateway = {
+    config,
+    backends: config.backends,
+    logger,
+    store,
+    authenticator: createAuthenticator(config.tokens),
+    codecs: { openai, anthropic, gemini },
+    providerHeaders: new Map(Object.values(config.providers).map((provider) => [provider.name, baseHeadersOf(provider)])),
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    nextRequestId: () => ++requestCount,
+  }
+  const chat = (protocol: Protocol) => (request: Request, server: Server<unknown>) => {
+    // Bun's idle timeout must not cut a model that thinks for minutes; stream_idle_timeout bounds silence.
+    server.timeout(request, 0)
+    return handleChat(gateway, request, protocol)
+  }
+  const server = Bun.serve({
+    hostname: config.host,
+    port: config.port,
+    // A little above max_body_mb so llmux, not Bun, answers the 413 in the caller's protocol.
+    maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+    ...(config.tls && {
+      tls: { key: Bun.file(config.tls.keyFile), cert: Bun.file(config.tls.certFile), ...(config.tls.caFile && { ca: Bun.file(config.tls.caFile) }) },
+    }),
+    routes: {
+      '/health': { GET: () => Response.json({ status: 'ok' }) },
+      '/v1/messages': { POST: chat(anthropic) },
+      '/v1/chat/completions': { POST: chat(openai) },
+      '/v1/messages/count_tokens': { POST: (request) => handleCountTokens(gateway, request, anthropic) },
+      '/v1/models': { GET: (request) => models(gateway, request) },
+    },
+    fetch: (request) => notFound(request),
+    error: (error) => {
+      logger.error(`unexpected error: ${error.message}`)
+      return errorResponse(openai, new GatewayError('api_error', 'internal error in llmux'))
+    },
+  })
+  const scheme = config.tls ? 'https' : 'http'
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  return {
+    url: `${scheme}://${host}:${server.port}`,
+    port: server.port!,
+    gateway,
+    async stop(graceMs = 10_000) {
+      // Stop accepting; idle keep-alive connections must not hold shutdown, so wait on requests, not sockets.
+      void server.stop(false)
+      const deadline = performance.now() + graceMs
+      while (server.pendingRequests > 0 && performance.now() < deadline) await Bun.sleep(20)
+      await server.stop(true)
+      await store.close()
+    },
+  }
+}
+
+function models(gateway: Gateway, request: Request): Response {
+  const isAnthropic = request.headers.has('anthropic-version')
+  try {
+    gateway.authenticator.authenticate(request.headers)
+    return Response.json(listModels(gateway.backends.filter((backend) => !backend.provider.isDisabled && !backend.isEmbeddings), isAnthropic))
+  } catch (error) {
+    return errorResponse(isAnthropic ? anthropic : openai, error)
+  }
+}
+
+/** Unknown paths and methods: 404 in the protocol the caller seems to speak. */
+function notFound(request: Request): Response {
+  const { pathname } = new URL(request.url)
+  const isAnthropic = pathname.startsWith('/v1/messages') || request.headers.has('anthropic-version')
+  return errorResponse(isAnthropic ? anthropic : openai, new GatewayError('not_found', `no route for ${request.method} ${pathname}`))
+}

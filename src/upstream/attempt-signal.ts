@@ -1,0 +1,33 @@
+/**
+ * The abort signal of one upstream attempt: fires when the client goes away, when the first byte
+ * (first event, for streams) is later than request_timeout, or when llmux gives up on the stream.
+ */
+export interface AttemptSignal {
+  readonly signal: AbortSignal
+  readonly isTimedOut: () => boolean
+  readonly isClientGone: () => boolean
+  /** The first byte/event arrived: from now on only stream_idle_timeout applies. */
+  readonly disarm: () => void
+  readonly abort: () => void
+}
+
+export function attemptSignal(client: AbortSignal, firstByteTimeoutMs: number): AttemptSignal {
+  const controller = new AbortController()
+  let isTimedOut = false
+  const timer = setTimeout(() => {
+    isTimedOut = true
+    controller.abort()
+  }, firstByteTimeoutMs)
+  const onClientAbort = () => controller.abort()
+  client.addEventListener('abort', onClientAbort, { once: true })
+  return {
+    signal: controller.signal,
+    isTimedOut: () => isTimedOut,
+    isClientGone: () => client.aborted,
+    disarm: () => clearTimeout(timer),
+    abort: () => {
+      clearTimeout(timer)
+      controller.abort()
+    },
+  }
+}
