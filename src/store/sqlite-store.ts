@@ -1,0 +1,114 @@
+import type { Database } from 'bun:sqlite'
+import type { RateLimits } from '../config/config.ts'
+import type { RoutingState } from '../routing/routing-state.ts'
+import { loadMirror } from './load-mirror.ts'
+import { GROUP_COLUMN, openSqlite, USAGE_COLUMNS } from './sqlite-schema.ts'
+import { StateMirror } from './state-mirror.ts'
+import type { RequestRecord, Spend, Store, UsageQuery, UsageRow } from './store.ts'
+import { emptyPending, isEmpty, spendKey, writePending } from './write-pending.ts'
+
+export interface SqliteStoreOptions {
+  /** How long changes gather before one transaction writes them (default 20 ms). */
+  flushDelayMs?: number
+  /** A failed background write is reported here (default: one line on stderr); the gateway keeps serving. */
+  onError?: (error: unknown) => void
+}
+
+/**
+ * The default store: a SQLite file (bun:sqlite, WAL). State is read from an in-memory mirror loaded at
+ * open; every change is written through in one batched transaction shortly after, so a write never
+ * holds up a request and a kill -9 loses at most the last `flushDelayMs`.
+ */
+export class SqliteStore implements Store {
+  private readonly state = new StateMirror()
+  private readonly db: Database
+  private pending = emptyPending()
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private readonly flushDelayMs: number
+  private readonly onError: (error: unknown) => void
+  readonly routing: RoutingState = this.state.routing
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.db = openSqlite(path)
+    this.flushDelayMs = options.flushDelayMs ?? 20
+    this.onError = options.onError ?? ((error) => console.error(`llmux: store write failed: ${String(error)}`))
+    loadMirror(this.db, this.state)
+  }
+
+  recordAttempt(backendId: string, nowMs: number, limits: RateLimits): void {
+    if (!this.state.recordAttempt(backendId, nowMs, limits)) return
+    this.pending.attempts.push([backendId, nowMs])
+    this.schedule()
+  }
+
+  setCooldown(backendId: string, untilMs: number): void {
+    this.state.cooldowns.set(backendId, untilMs)
+    this.pending.cooldowns.set(backendId, untilMs)
+    this.schedule()
+  }
+
+  clientRequests(client: string): readonly number[] {
+    return this.state.clientRequests.of(client)
+  }
+
+  recordClientRequest(client: string, nowMs: number, limits: RateLimits): void {
+    if (!this.state.recordClientRequest(client, nowMs, limits)) return
+    this.pending.clientRequests.push([client, nowMs])
+    this.schedule()
+  }
+
+  spendOf(client: string, nowMs: number): Spend {
+    return this.state.spend.of(client, nowMs)
+  }
+
+  addSpend(client: string, costUsd: number, nowMs: number): void {
+    for (const period of this.state.spend.add(client, costUsd, nowMs)) {
+      const key = spendKey(client, period)
+      this.pending.spend.set(key, (this.pending.spend.get(key) ?? 0) + costUsd)
+    }
+    this.schedule()
+  }
+
+  recordRequest(record: RequestRecord): void {
+    this.pending.requests.push(record)
+    this.schedule()
+  }
+
+  async usage(query: UsageQuery): Promise<UsageRow[]> {
+    this.write()
+    const sql = `SELECT ${GROUP_COLUMN[query.groupBy]} AS key, ${USAGE_COLUMNS} FROM requests WHERE time_ms >= ? GROUP BY 1 ORDER BY 1`
+    return this.db.query<UsageRow, [number]>(sql).all(query.sinceMs)
+  }
+
+  async flush(): Promise<void> {
+    this.write()
+  }
+
+  async close(): Promise<void> {
+    this.write()
+    this.db.close()
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) return
+    this.timer = setTimeout(() => {
+      try {
+        this.write()
+      } catch (error) {
+        this.onError(error)
+      }
+    }, this.flushDelayMs)
+    // A pending write must not keep the process alive; close() writes what is left.
+    this.timer.unref?.()
+  }
+
+  /** Writes everything pending. A batch that fails to write is dropped, not retried forever. */
+  private write(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    const pending = this.pending
+    if (isEmpty(pending)) return
+    this.pending = emptyPending()
+    writePending(this.db, pending, this.state)
+  }
+}

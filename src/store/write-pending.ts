@@ -1,0 +1,84 @@
+import type { Database } from 'bun:sqlite'
+import type { StateMirror } from './state-mirror.ts'
+import type { RequestRecord } from './store.ts'
+
+/** SQLite store changes not yet written, gathered between flushes. */
+export interface Pending {
+  attempts: [backend: string, timeMs: number][]
+  clientRequests: [client: string, timeMs: number][]
+  cooldowns: Map<string, number>
+  /** "client\nperiod" → USD to add. */
+  spend: Map<string, number>
+  requests: RequestRecord[]
+}
+
+export function emptyPending(): Pending {
+  return { attempts: [], clientRequests: [], cooldowns: new Map(), spend: new Map(), requests: [] }
+}
+
+export function isEmpty(pending: Pending): boolean {
+  return (
+    pending.attempts.length + pending.clientRequests.length + pending.cooldowns.size + pending.spend.size + pending.requests.length === 0
+  )
+}
+
+export function spendKey(client: string, period: string): string {
+  return `${client}\n${period}`
+}
+
+/** Writes one batch in one transaction; the mirror says which stored times are no longer needed. */
+export function writePending(db: Database, pending: Pending, mirror: StateMirror): void {
+  db.transaction(() => {
+    const insertAttempt = db.query('INSERT INTO attempts (backend, time_ms) VALUES (?, ?)')
+    for (const [backend, timeMs] of pending.attempts) insertAttempt.run(backend, timeMs)
+    trimTimes(db, 'attempts', 'backend', pending.attempts, (key) => mirror.attempts.oldest(key))
+    const insertClient = db.query('INSERT INTO client_requests (client, time_ms) VALUES (?, ?)')
+    for (const [client, timeMs] of pending.clientRequests) insertClient.run(client, timeMs)
+    trimTimes(db, 'client_requests', 'client', pending.clientRequests, (key) => mirror.clientRequests.oldest(key))
+    const upsertCooldown = db.query(
+      'INSERT INTO cooldowns (backend, until_ms) VALUES (?, ?) ON CONFLICT (backend) DO UPDATE SET until_ms = excluded.until_ms',
+    )
+    for (const [backend, untilMs] of pending.cooldowns) upsertCooldown.run(backend, untilMs)
+    const addSpend = db.query(
+      'INSERT INTO spend (client, period, usd) VALUES (?, ?, ?) ON CONFLICT (client, period) DO UPDATE SET usd = usd + excluded.usd',
+    )
+    for (const [key, usd] of pending.spend) addSpend.run(...splitSpendKey(key), usd)
+    const insertRequest = db.query(`INSERT INTO requests VALUES (${Array(15).fill('?').join(', ')})`)
+    for (const record of pending.requests) insertRequest.run(...requestRow(record))
+  })()
+}
+
+/** Stored times older than what the mirror still keeps can never matter again. */
+function trimTimes(db: Database, table: string, column: string, rows: [string, number][], oldestOf: (key: string) => number | undefined) {
+  const trim = db.query(`DELETE FROM ${table} WHERE ${column} = ? AND time_ms < ?`)
+  for (const key of new Set(rows.map(([key]) => key))) {
+    const oldest = oldestOf(key)
+    if (oldest !== undefined) trim.run(key, oldest)
+  }
+}
+
+function splitSpendKey(key: string): [client: string, period: string] {
+  const newline = key.lastIndexOf('\n')
+  return [key.slice(0, newline), key.slice(newline + 1)]
+}
+
+/** Column order of the `requests` table (sqlite-schema.ts). */
+function requestRow(record: RequestRecord): (string | number | null)[] {
+  return [
+    record.timeMs,
+    record.client ?? null,
+    record.protocol,
+    record.requestedModel,
+    record.backend ?? null,
+    record.attempts,
+    record.status,
+    record.inputTokens ?? null,
+    record.outputTokens ?? null,
+    record.cacheReadTokens ?? null,
+    record.cacheWriteTokens ?? null,
+    record.costUsd ?? null,
+    record.totalMs,
+    record.firstByteMs ?? null,
+    record.isCutShort ? 1 : 0,
+  ]
+}
