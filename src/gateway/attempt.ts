@@ -57,7 +57,7 @@ export async function sendAttempt(
   const upstream = call.response
   if (!upstream.ok) return failed(await failureOf(upstream, codec, attempt))
   if (request.chat.isStreaming && isEventStream(upstream)) {
-    const streamOptions = { idleMs: gateway.config.streamIdleTimeoutMs, now: gateway.now, onEnd: onStreamEnd }
+    const streamOptions = { idleMs: gateway.config.streamIdleTimeoutMs, pingMs: gateway.pingMs, now: gateway.now, onEnd: onStreamEnd }
     const opened: OpenedStream = isSameProtocol
       ? await openPassthroughStream(upstream, request.inbound, attempt, streamOptions)
       : await openTranslatedStream(upstream, codec, request.inbound, streamContextOf(gateway, request, backend), attempt, streamOptions)

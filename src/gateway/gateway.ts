@@ -4,12 +4,15 @@ import type { BackendProtocol } from '../providers/protocol-of.ts'
 import type { BackendCodec } from '../protocols/backend-codec.ts'
 import type { Store } from '../store/store.ts'
 import type { Authenticator } from '../server/auth.ts'
+import type { Metrics } from '../metrics/metrics.ts'
 
 /** Everything a request handler needs, created once by startServer and passed down (no module state). */
 export interface Gateway {
   config: Config
   /** Every configured backend; the router skips those of disabled providers and says why. */
   backends: BackendConfig[]
+  backendById: Map<string, BackendConfig>
+  metrics: Metrics
   logger: Logger
   store: Store
   authenticator: Authenticator
@@ -19,5 +22,7 @@ export interface Gateway {
   /** Wall-clock ms (Date.now in the server, a fake clock in tests). */
   now: () => number
   random: () => number
+  /** How often a silent translated stream sends Anthropic clients a ping (10 s; tests shorten it). */
+  pingMs: number
   nextRequestId: () => number
 }

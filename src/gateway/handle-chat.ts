@@ -1,4 +1,4 @@
-import type { BackendConfig, ClientToken } from '../config/config.ts'
+import type { BackendConfig } from '../config/config.ts'
 import { GatewayError } from '../errors.ts'
 import type { Protocol } from '../protocols/protocol.ts'
 import { cooldownUntil } from '../routing/cooldowns.ts'
@@ -7,6 +7,7 @@ import { needsOf } from '../routing/needs.ts'
 import { selectBackends } from '../routing/router.ts'
 import { readJsonBody } from '../server/read-body.ts'
 import { sendAttempt, type ClientRequest } from './attempt.ts'
+import { admitClient } from './client-limits.ts'
 import type { Gateway } from './gateway.ts'
 import { finishRequest, type RequestRecord } from './finish-request.ts'
 import type { StreamEnd } from './passthrough-stream.ts'
@@ -30,10 +31,11 @@ export async function handleChat(gateway: Gateway, request: Request, inbound: Pr
     const body = await readJsonBody(request, gateway.config.maxBodyBytes)
     const chat = inbound.decodeRequest(body.json)
     record.requestedModel = chat.model
+    if (client) admitClient(gateway.store, client, gateway.now())
     gateway.logger.info(`#${record.id} ← ${inbound.name} model=${chat.model}${chat.isStreaming ? ' stream' : ''}${client ? ` client=${client.name}` : ''}`)
     const needs = needsOf(chat)
     const clientRequest: ClientRequest = { inbound, body, chat, headers: request.headers, signal: request.signal, estimatedTokens: needs.estimatedTokens }
-    return await attemptInTurn(gateway, clientRequest, needs, record, client)
+    return await attemptInTurn(gateway, clientRequest, needs, record)
   } catch (error) {
     const response = errorResponse(inbound, error, llmuxHeaders(record))
     finishRequest(gateway, record, { status: response.status, usage: {}, isCutShort: false, errorMessage: (error as Error).message })
@@ -46,9 +48,7 @@ async function attemptInTurn(
   request: ClientRequest,
   needs: ReturnType<typeof needsOf>,
   record: RequestRecord,
-  client: ClientToken | undefined,
 ): Promise<Response> {
-  void client // per-client limits arrive with the usage issue
   const tried = new Set<string>()
   let minContext: number | undefined
   let lastFailure: { backend: BackendConfig; failure: UpstreamFailure } | undefined
@@ -65,7 +65,7 @@ async function attemptInTurn(
       throw new GatewayError(route.kind, route.message, { retryAfterMs: route.retryAfterMs })
     }
     const backend = route.candidates[0]
-    if (lastFailure) logFailover(gateway, lastFailure.failure, backend.id)
+    if (lastFailure) logFailover(gateway, lastFailure, backend.id)
     tried.add(backend.id)
     record.attempts++
     record.backend = backend.id
@@ -93,7 +93,7 @@ async function attemptInTurn(
     if (verdict.isContextLength) minContext = Math.max(minContext ?? 0, backend.context)
     lastFailure = { backend, failure: result.failure }
   }
-  if (lastFailure) logFailover(gateway, lastFailure.failure, undefined)
+  if (lastFailure) logFailover(gateway, lastFailure, undefined)
   return finalError(gateway, request, record, lastFailure!.backend, lastFailure!.failure)
 }
 
@@ -108,14 +108,16 @@ function onStreamEnd(gateway: Gateway, record: RequestRecord, end: StreamEnd): v
 }
 
 /** `failover 429: switching to <backend> (<provider message>)` (SPEC §8). */
-function logFailover(gateway: Gateway, failure: UpstreamFailure, next: string | undefined): void {
-  const what = failure.status ?? (failure.isTimeout ? 'timeout' : 'connection')
+function logFailover(gateway: Gateway, { backend, failure }: { backend: BackendConfig; failure: UpstreamFailure }, next: string | undefined): void {
+  const what = String(failure.status ?? (failure.isTimeout ? 'timeout' : 'connection'))
+  gateway.metrics.recordFailover(backend.id, what)
   const target = next === undefined ? 'no other backend can serve' : `switching to ${next}`
   gateway.logger.warn(`failover ${what}: ${target} (${failure.message})`)
 }
 
 function llmuxHeaders(record: RequestRecord): Record<string, string> {
   const overheadMs = performance.now() - record.startedAt - record.upstreamWaitMs
+  record.overheadMs = overheadMs
   const headers: Record<string, string> = { 'x-llmux-attempts': String(record.attempts), 'x-llmux-overhead-ms': overheadMs.toFixed(3) }
   if (record.backend) headers['x-llmux-backend'] = record.backend
   return headers

@@ -9,14 +9,13 @@ import { withHeartbeat } from './heartbeat.ts'
 import { mergeUsage } from './outcome.ts'
 import type { OpenedStream, StreamEnd } from './passthrough-stream.ts'
 
-/** While an upstream is silent, Anthropic clients get a ping this often (OpenAI encoders drop pings). */
-const PING_MS = 10_000
 const PING: StreamPart = { type: 'ping' }
 
 /**
  * Cross-protocol stream: upstream SSE → backend decoder → IR parts → client encoder. Waits for the
  * first part before answering so a failure can still fail over (SPEC §6); after that, failures become
- * the client protocol's error event and the stream ends.
+ * the client protocol's error event and the stream ends. While the upstream is silent, Anthropic
+ * clients get pings (OpenAI encoders drop them).
  */
 export async function openTranslatedStream(
   upstream: Response,
@@ -24,7 +23,7 @@ export async function openTranslatedStream(
   client: Protocol,
   context: StreamContext,
   attempt: AttemptSignal,
-  options: { idleMs: number; now: () => number; onEnd: (end: StreamEnd) => void },
+  options: { idleMs: number; pingMs: number; now: () => number; onEnd: (end: StreamEnd) => void },
 ): Promise<OpenedStream> {
   const parts = backend.decodeStream(parseSse(upstream.body!))
   let first: IteratorResult<StreamPart>
@@ -45,7 +44,7 @@ export async function openTranslatedStream(
   async function* watched(): AsyncGenerator<StreamPart> {
     try {
       yield first.value
-      const rest = withHeartbeat(parts, { pingMs: Math.min(PING_MS, options.idleMs), idleMs: options.idleMs, now: options.now, ping: PING })
+      const rest = withHeartbeat(parts, { pingMs: Math.min(options.pingMs, options.idleMs), idleMs: options.idleMs, now: options.now, ping: PING })
       for await (const part of rest) {
         if (part.type === 'usage' || part.type === 'start' || part.type === 'finish') mergeUsage(usage, part.usage)
         if (part.type === 'finish') isComplete = true

@@ -14,6 +14,8 @@ import { baseHeadersOf } from '../upstream/endpoint.ts'
 import { openStore } from '../store/open-store.ts'
 import type { Store } from '../store/store.ts'
 import { createAuthenticator } from './auth.ts'
+import { Metrics } from '../metrics/metrics.ts'
+import { renderState } from '../metrics/render-state.ts'
 import { gemini } from '../protocols/gemini/index.ts'
 
 export interface StartOptions {
@@ -22,6 +24,8 @@ export interface StartOptions {
   store?: Store
   now?: () => number
   random?: () => number
+  /** Ping interval for silent translated streams; default 10 s. */
+  pingMs?: number
 }
 
 export interface RunningServer {
@@ -40,6 +44,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const gateway: Gateway = {
     config,
     backends: config.backends,
+    backendById: new Map(config.backends.map((backend) => [backend.id, backend])),
+    metrics: new Metrics(),
     logger,
     store,
     authenticator: createAuthenticator(config.tokens),
@@ -47,6 +53,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     providerHeaders: new Map(Object.values(config.providers).map((provider) => [provider.name, baseHeadersOf(provider)])),
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
+    pingMs: options.pingMs ?? 10_000,
     nextRequestId: () => ++requestCount,
   }
   const chat = (protocol: Protocol) => (request: Request, server: Server<unknown>) => {
@@ -68,6 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       '/v1/chat/completions': { POST: chat(openai) },
       '/v1/messages/count_tokens': { POST: (request) => handleCountTokens(gateway, request, anthropic) },
       '/v1/models': { GET: (request) => models(gateway, request) },
+      '/metrics': { GET: (request) => metrics(gateway, request) },
     },
     fetch: (request) => notFound(request),
     error: (error) => {
@@ -100,6 +108,17 @@ function models(gateway: Gateway, request: Request): Response {
   } catch (error) {
     return errorResponse(isAnthropic ? anthropic : openai, error)
   }
+}
+
+/** GET /metrics: Prometheus text; needs a token when tokens are configured (SPEC §4). */
+function metrics(gateway: Gateway, request: Request): Response {
+  try {
+    gateway.authenticator.authenticate(request.headers)
+  } catch (error) {
+    return errorResponse(openai, error)
+  }
+  const text = `${gateway.metrics.render()}\n${renderState(gateway.backends, gateway.config.tokens, gateway.store, gateway.now())}\n`
+  return new Response(text, { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } })
 }
 
 /** Unknown paths and methods: 404 in the protocol the caller seems to speak. */

@@ -88,3 +88,18 @@ export function openaiStreamChunks(words: string[], options: { usage?: boolean }
   chunks.push('data: [DONE]\n\n')
   return chunks
 }
+
+export const anthropicMessage = (content: unknown[], extra: Record<string, unknown> = {}) => ({
+  id: 'msg_test',
+  type: 'message',
+  role: 'assistant',
+  model: 'claude-upstream',
+  content,
+  stop_reason: 'end_turn',
+  stop_sequence: null,
+  usage: { input_tokens: 21, output_tokens: 9, cache_read_input_tokens: 5, cache_creation_input_tokens: 0 },
+  ...extra,
+})
+
+/** Anthropic SSE events, each `[event, data]`, as one text per event. */
+export const anthropicEvents = (events: [string, Record<string, unknown>][]) => events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
