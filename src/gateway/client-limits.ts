@@ -1,19 +1,8 @@
 import type { ClientToken } from '../config/config.ts'
 import { GatewayError } from '../errors.ts'
 import { windowsFull } from '../routing/rate-window.ts'
+import { nextUtcDayMs, nextUtcMonthMs } from '../store/spend-ledger.ts'
 import type { Store } from '../store/store.ts'
-
-/** The next UTC midnight after `nowMs`. */
-export const nextUtcDayMs = (nowMs: number) => {
-  const date = new Date(nowMs)
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1)
-}
-
-/** The first moment of the next UTC month after `nowMs`. */
-export const nextUtcMonthMs = (nowMs: number) => {
-  const date = new Date(nowMs)
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1)
-}
 
 /**
  * Per-client budgets and rate limits from `[tokens.NAME]` (SPEC §8), checked before anything goes

@@ -1,0 +1,77 @@
+// ChatRequest → Anthropic Messages request body.
+import type { ChatRequest, ThinkingRequest, ToolChoice } from '../../ir/index.ts'
+import { encodeMessages } from './encode-messages.ts'
+
+/**
+ * Anthropic requires max_tokens and OpenAI clients often leave it out. When the request has none, this
+ * much is asked for: a common default of OpenAI-compatible servers, enough for a normal answer.
+ */
+export const DEFAULT_MAX_TOKENS = 4096
+
+export function encodeRequest(request: ChatRequest, model: string): Record<string, unknown> {
+  const { system, messages } = encodeMessages(request)
+  const body: Record<string, unknown> = { model, max_tokens: maxTokensOf(request) }
+  if (system.length > 0) body.system = system
+  body.messages = messages
+  if (request.isStreaming) body.stream = true
+  if (request.temperature !== undefined) body.temperature = request.temperature
+  if (request.topP !== undefined) body.top_p = request.topP
+  if (request.topK !== undefined) body.top_k = request.topK
+  if (request.stopSequences !== undefined && request.stopSequences.length > 0) body.stop_sequences = request.stopSequences
+  if (request.tools !== undefined && request.tools.length > 0) {
+    body.tools = request.tools.map((tool) =>
+      tool.description === undefined
+        ? { name: tool.name, input_schema: tool.inputSchema }
+        : { name: tool.name, description: tool.description, input_schema: tool.inputSchema },
+    )
+    // Anthropic rejects tool_choice without tools, so it only travels beside them.
+    const choice = encodeToolChoice(request.toolChoice, request.parallelToolCalls)
+    if (choice !== undefined) body.tool_choice = choice
+  }
+  if (request.thinking !== undefined) body.thinking = encodeThinking(request.thinking)
+  const outputConfig = encodeOutputConfig(request)
+  if (outputConfig !== undefined) body.output_config = outputConfig
+  if (request.user !== undefined) body.metadata = { user_id: request.user }
+  // includeUsage: Anthropic streams always carry usage, nothing to ask for.
+  return body
+}
+
+function maxTokensOf(request: ChatRequest): number {
+  if (request.maxTokens !== undefined) return request.maxTokens
+  const budget = request.thinking?.type === 'enabled' ? request.thinking.budgetTokens : undefined
+  // budget_tokens must stay below max_tokens: the default is room for the answer on top of the budget.
+  return budget === undefined ? DEFAULT_MAX_TOKENS : budget + DEFAULT_MAX_TOKENS
+}
+
+function encodeToolChoice(choice: ToolChoice | undefined, parallelToolCalls: boolean | undefined) {
+  const isSerial = parallelToolCalls === false
+  if (choice === undefined) return isSerial ? { type: 'auto', disable_parallel_tool_use: true } : undefined
+  const wire =
+    choice.type === 'required' ? { type: 'any' } : choice.type === 'tool' ? { type: 'tool', name: choice.name } : { type: choice.type }
+  // tool_choice none forbids tool calls, so whether they may be parallel is moot there.
+  return isSerial && choice.type !== 'none' ? { ...wire, disable_parallel_tool_use: true } : wire
+}
+
+function encodeThinking(thinking: ThinkingRequest): Record<string, unknown> {
+  if (thinking.type !== 'enabled') return { type: thinking.type }
+  // "enabled" with no budget (e.g. from an OpenAI reasoning_effort) becomes "adaptive": the model sizes
+  // its own thinking, which is what was asked; a budget_tokens figure would have to be invented.
+  return thinking.budgetTokens === undefined ? { type: 'adaptive' } : { type: 'enabled', budget_tokens: thinking.budgetTokens }
+}
+
+function encodeOutputConfig(request: ChatRequest): Record<string, unknown> | undefined {
+  const config: Record<string, unknown> = {}
+  const effort = effortOf(request.reasoningEffort)
+  if (effort !== undefined) config.effort = effort
+  const format = request.responseFormat
+  if (format?.type === 'json_schema') config.format = { type: 'json_schema', schema: format.schema }
+  // json_schema name/description/strict: Anthropic's format has only the schema (and is always strict).
+  // json_object has no Anthropic form (structured outputs need a schema): dropped; text is the default.
+  return Object.keys(config).length > 0 ? config : undefined
+}
+
+/** OpenAI's lowest efforts have no Anthropic name: "minimal" is its "low", "none" means not set. */
+function effortOf(effort: string | undefined): string | undefined {
+  if (effort === 'none') return undefined
+  return effort === 'minimal' ? 'low' : effort
+}

@@ -1,0 +1,27 @@
+// The Anthropic Messages protocol: pure functions between its wire shapes and the IR.
+import type { Protocol } from '../protocol.ts'
+import { decodeRequest } from './decode-request.ts'
+import { decodeStream } from './decode-stream.ts'
+import { encodeRequest } from './encode-request.ts'
+import { encodeStream } from './encode-stream.ts'
+import { decodeError, encodeError, encodeStreamError } from './error.ts'
+import { decodeResponse, encodeResponse } from './response.ts'
+import { usageOfEvent, usageOfResponse } from './usage.ts'
+
+export const anthropic: Protocol = {
+  name: 'anthropic',
+  decodeRequest,
+  encodeRequest,
+  decodeResponse,
+  encodeResponse,
+  decodeStream,
+  encodeStream,
+  usageOfEvent,
+  usageOfResponse,
+  encodeError,
+  encodeStreamError,
+  decodeError,
+}
+
+export { DEFAULT_MAX_TOKENS } from './encode-request.ts'
+export { sanitizeToolId } from './ids.ts'
