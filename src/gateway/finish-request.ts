@@ -21,6 +21,15 @@ export interface RequestRecord {
   isFinished?: boolean
 }
 
+export const newRecord = (gateway: Gateway, protocol: RequestRecord['protocol']): RequestRecord => ({
+  id: gateway.nextRequestId(),
+  startedAt: performance.now(),
+  arrivedAtMs: gateway.now(),
+  protocol,
+  attempts: 0,
+  upstreamWaitMs: 0,
+})
+
 /**
  * Runs once per request, however it ended: prices the usage, charges the client, records the request
  * in the store and the metrics, and logs the completion line. Prompt text is never part of it.

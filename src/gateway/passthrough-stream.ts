@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors.ts'
 import type { Usage } from '../ir/usage.ts'
 import type { Protocol } from '../protocols/protocol.ts'
+import { formatSse } from '../sse/format-sse.ts'
 import { type SseEvent, SseParser } from '../sse/parse-sse.ts'
 import type { AttemptSignal } from '../upstream/attempt-signal.ts'
 import { withHeartbeat } from './heartbeat.ts'
@@ -23,23 +24,29 @@ const isTerminal = (protocol: Protocol, event: SseEvent) =>
 const isErrorEvent = (protocol: Protocol, event: SseEvent) =>
   protocol.name === 'openai' ? event.data.startsWith('{"error"') : event.event === 'error'
 
+/** OpenAI's usage-only chunk (`choices: []`), sent because llmux asked for it. */
+const isUsageOnly = (event: SseEvent) => event.data.includes('"choices":[]') && event.data.includes('"usage"')
+
 /**
  * Same-protocol stream: upstream bytes are forwarded as they arrive; an SSE parser reads usage on the
  * side. Waits for the first event before answering so a failure can still fail over (SPEC §6).
+ * With `dropsUsageChunk`, events are re-emitted one by one (same text) without the usage-only chunk.
  */
 export async function openPassthroughStream(
   upstream: Response,
   protocol: Protocol,
   attempt: AttemptSignal,
-  options: { idleMs: number; now: () => number; onEnd: (end: StreamEnd) => void },
+  options: { idleMs: number; now: () => number; onEnd: (end: StreamEnd) => void; dropsUsageChunk?: boolean },
 ): Promise<OpenedStream> {
   const usage: Usage = {}
   let first: SseEvent | undefined
   let isComplete = false
+  const reemitted: string[] | undefined = options.dropsUsageChunk ? [] : undefined
   const parser = new SseParser((event) => {
     first ??= event
     if (isTerminal(protocol, event)) isComplete = true
     else mergeUsage(usage, protocol.usageOfEvent(event))
+    if (reemitted && !isUsageOnly(event)) reemitted.push(formatSse(event.data, event.event))
   })
   const decoder = new TextDecoder()
   const chunks = upstream.body![Symbol.asyncIterator]()
@@ -65,12 +72,15 @@ export async function openPassthroughStream(
   async function* forward(head: Uint8Array[], rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array | string> {
     let errorMessage: string | undefined
     try {
-      yield* head
+      if (reemitted) yield* reemitted.splice(0)
+      else yield* head
       for await (const chunk of withHeartbeat(rest, { pingMs: options.idleMs, idleMs: options.idleMs, now: options.now })) {
         parser.push(decoder.decode(chunk, { stream: true }))
-        yield chunk
+        if (reemitted) yield* reemitted.splice(0)
+        else yield chunk
       }
       parser.end()
+      if (reemitted) yield* reemitted.splice(0)
       if (!isComplete) errorMessage = 'upstream stream ended before it finished'
     } catch (error) {
       if (attempt.isClientGone()) return

@@ -11,24 +11,24 @@ const hasKeyEdits = (backend: BackendConfig) => {
 }
 
 /**
- * The body sent to one backend on one attempt (SPEC §7 habit 1). Same protocol: the client's bytes
+ * The body sent to one backend on one attempt (STYLE habit 1). Same protocol: the client's bytes
  * untouched when nothing needs to change, else its JSON with only `model` and the backend's key edits
  * changed, so unknown fields survive. Different protocols: the IR encoded for the backend.
  */
-export function upstreamBodyOf(
-  backend: BackendConfig,
-  target: BackendCodec,
-  isSameProtocol: boolean,
-  client: JsonBody,
-  chat: ChatRequest,
-): string {
-  if (!isSameProtocol) {
-    const encoded = target.encodeRequest(chat, backend.model)
-    return JSON.stringify(hasKeyEdits(backend) ? applyKeyEdits(encoded, backend.keyEdits) : encoded)
-  }
+export function upstreamBodyOf(backend: BackendConfig, target: BackendCodec, isSameProtocol: boolean, client: JsonBody, chat: ChatRequest): string {
+  if (isSameProtocol) return passthroughBodyOf(backend, client)
+  const encoded = target.encodeRequest(chat, backend.model)
+  return JSON.stringify(hasKeyEdits(backend) ? applyKeyEdits(encoded, backend.keyEdits) : encoded)
+}
+
+/**
+ * The client's body for a backend of its own protocol: `model` and key edits only, plus `extra`
+ * top-level fields llmux itself needs (stream usage).
+ */
+export function passthroughBodyOf(backend: BackendConfig, client: JsonBody, extra?: Record<string, unknown>): string {
   const mustStrip = backend.provider.type === 'anthropic' && client.text.includes('"llmux:')
-  if (backend.model === client.json.model && !hasKeyEdits(backend) && !mustStrip) return client.text
-  let body: Record<string, unknown> = { ...client.json, model: backend.model }
+  if (backend.model === client.json.model && !hasKeyEdits(backend) && !mustStrip && !extra) return client.text
+  let body: Record<string, unknown> = { ...client.json, ...extra, model: backend.model }
   if (mustStrip) body = withoutForeignThinking(body)
   return JSON.stringify(hasKeyEdits(backend) ? applyKeyEdits(body, backend.keyEdits) : body)
 }

@@ -1,8 +1,18 @@
 import type { BackendConfig } from '../config/config.ts'
-import { urlOf } from '../upstream/endpoint.ts'
+import { azureChatUrl, azureCompletionsUrl, azureEmbeddingsUrl } from '../providers/azure.ts'
+import { geminiEmbeddingsUrl, geminiUrl } from '../providers/gemini.ts'
+import { type Endpoint, urlOf } from '../upstream/endpoint.ts'
 
-/** The chat URL of a backend. */
-export function upstreamUrlOf(backend: BackendConfig, isStreaming: boolean): string {
-  void isStreaming // Gemini and Azure URLs depend on it and on the model; wired with their providers.
-  return urlOf(backend.provider, 'chat')
+/** The URL of one call to a backend: Gemini and Azure put the model (deployment) in the path. */
+export function upstreamUrlOf(backend: BackendConfig, endpoint: Endpoint, isStreaming: boolean): string {
+  const { provider, model } = backend
+  if (provider.type === 'gemini') {
+    return endpoint === 'embeddings' ? geminiEmbeddingsUrl(provider.baseUrl, model) : geminiUrl(provider.baseUrl, model, isStreaming)
+  }
+  if (provider.type === 'azure') {
+    if (endpoint === 'embeddings') return azureEmbeddingsUrl(provider.baseUrl, model, provider.apiVersion)
+    if (endpoint === 'completions') return azureCompletionsUrl(provider.baseUrl, model, provider.apiVersion)
+    return azureChatUrl(provider.baseUrl, model, provider.apiVersion)
+  }
+  return urlOf(provider, endpoint)
 }

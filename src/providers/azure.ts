@@ -31,3 +31,8 @@ export function azureEmbeddingsUrl(baseUrl: string, deployment: string, apiVersi
 export function azureAuthHeaders(apiKey: string | undefined): Record<string, string> {
   return apiKey === undefined || apiKey === '' ? {} : { 'api-key': apiKey }
 }
+
+/** Legacy completions on a deployment (the same URL scheme as chat). */
+export function azureCompletionsUrl(baseUrl: string, deployment: string, apiVersion = AZURE_DEFAULT_API_VERSION): string {
+  return deploymentUrl(baseUrl, deployment, 'completions', apiVersion)
+}

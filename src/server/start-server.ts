@@ -3,6 +3,8 @@ import type { Config } from '../config/config.ts'
 import { GatewayError } from '../errors.ts'
 import { handleChat } from '../gateway/handle-chat.ts'
 import { handleCountTokens } from '../gateway/count-tokens.ts'
+import { handleCompletions } from '../gateway/handle-completions.ts'
+import { handleEmbeddings } from '../gateway/handle-embeddings.ts'
 import type { Gateway } from '../gateway/gateway.ts'
 import { listModels } from '../gateway/list-models.ts'
 import { errorResponse } from '../gateway/respond.ts'
@@ -74,6 +76,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       '/v1/messages': { POST: chat(anthropic) },
       '/v1/chat/completions': { POST: chat(openai) },
       '/v1/messages/count_tokens': { POST: (request) => handleCountTokens(gateway, request, anthropic) },
+      '/v1/embeddings': { POST: (request) => handleEmbeddings(gateway, request) },
+      '/v1/completions': { POST: (request, server) => (server.timeout(request, 0), handleCompletions(gateway, request)) },
       '/v1/models': { GET: (request) => models(gateway, request) },
       '/metrics': { GET: (request) => metrics(gateway, request) },
     },

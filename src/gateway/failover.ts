@@ -1,0 +1,96 @@
+import type { BackendConfig } from '../config/config.ts'
+import { GatewayError } from '../errors.ts'
+import type { Protocol } from '../protocols/protocol.ts'
+import { cooldownUntil } from '../routing/cooldowns.ts'
+import { classifyFailure } from '../routing/failure.ts'
+import type { Needs } from '../routing/needs.ts'
+import { selectBackends } from '../routing/router.ts'
+import { sendAttempt, type AttemptPlan, type ClientSide } from './attempt.ts'
+import { finishRequest, type RequestRecord } from './finish-request.ts'
+import type { Gateway } from './gateway.ts'
+import { llmuxHeaders } from './llmux-headers.ts'
+import { upstreamErrorResponse } from './upstream-error.ts'
+import type { UpstreamFailure } from './upstream-failure.ts'
+
+export interface FailoverRequest {
+  inbound: Protocol
+  needs: Needs
+  client: ClientSide
+  purpose: 'chat' | 'embeddings'
+  /** Restricts the pool (legacy completions: OpenAI-protocol backends only). */
+  isEligible?: (backend: BackendConfig) => boolean
+  plan: (backend: BackendConfig) => AttemptPlan
+}
+
+/**
+ * Tries fitting backends in turn (SPEC §6): the first that answers wins; a retryable failure cools the
+ * backend down and moves on, at most max_retries times, re-checking fit each round; anything else goes
+ * back to the client at once. Streams are answered only after their first event, so failover never
+ * follows a byte the client has seen.
+ */
+export async function answerWithFailover(gateway: Gateway, request: FailoverRequest, record: RequestRecord): Promise<Response> {
+  const pool = request.isEligible ? gateway.backends.filter(request.isEligible) : gateway.backends
+  const tried = new Set<string>()
+  let minContext: number | undefined
+  let last: { backend: BackendConfig; failure: UpstreamFailure } | undefined
+  for (let round = 0; round <= gateway.config.maxRetries; round++) {
+    const now = gateway.now()
+    const route = selectBackends(request.needs, pool, gateway.store.routing, now, {
+      routing: gateway.config.routing,
+      random: gateway.random,
+      exclude: tried,
+      minContext,
+      purpose: request.purpose,
+    })
+    if (route.kind !== 'ok') {
+      if (last) {
+        logFailover(gateway, last, undefined)
+        break
+      }
+      throw new GatewayError(route.kind, route.message, { retryAfterMs: route.retryAfterMs })
+    }
+    const backend = route.candidates[0]
+    if (last) logFailover(gateway, last, backend.id)
+    if (gateway.logger.isVerbose) gateway.logger.debug(`#${record.id} route → ${backend.id}${route.skipped.length ? `; skipped ${route.skipped.map((skip) => `${skip.backend.id} (${skip.reason})`).join(', ')}` : ''}`)
+    tried.add(backend.id)
+    record.attempts++
+    record.backend = backend.id
+    gateway.store.recordAttempt(backend.id, now, backend.limits)
+    const sentAt = performance.now()
+    const result = await sendAttempt(gateway, request.plan(backend), request.client, (end) =>
+      finishRequest(gateway, record, { status: 200, usage: end.usage, isCutShort: !end.isComplete, errorMessage: end.errorMessage, firstByteMs: record.firstByteMs }),
+    )
+    record.upstreamWaitMs += performance.now() - sentAt
+    if (result.kind === 'client_gone') {
+      finishRequest(gateway, record, { status: 499, usage: {}, isCutShort: true, errorMessage: 'client went away' })
+      return new Response(null, { status: 499 })
+    }
+    if (result.kind === 'answered') {
+      const headers: Record<string, string> = { 'content-type': result.contentType, ...llmuxHeaders(record) }
+      if (result.isStream) {
+        headers['cache-control'] = 'no-cache'
+        record.firstByteMs = performance.now() - record.startedAt
+      } else {
+        finishRequest(gateway, record, { status: 200, usage: result.usage ?? {}, isCutShort: false })
+      }
+      return new Response(result.body as ConstructorParameters<typeof Response>[0], { status: 200, headers })
+    }
+    const verdict = classifyFailure(result.failure)
+    if (verdict.shouldCoolDown) gateway.store.setCooldown(backend.id, cooldownUntil(backend.cooldownMs, gateway.now(), result.failure.headers))
+    last = { backend, failure: result.failure }
+    if (!verdict.isRetryable) break
+    if (verdict.isContextLength) minContext = Math.max(minContext ?? 0, backend.context)
+    if (round === gateway.config.maxRetries) logFailover(gateway, last, undefined)
+  }
+  const response = upstreamErrorResponse(request.inbound, last!.backend, last!.failure, llmuxHeaders(record))
+  finishRequest(gateway, record, { status: response.status, usage: {}, isCutShort: false, errorMessage: last!.failure.message })
+  return response
+}
+
+/** `failover 429: switching to <backend> (<provider message>)` (SPEC §8). */
+function logFailover(gateway: Gateway, { backend, failure }: { backend: BackendConfig; failure: UpstreamFailure }, next: string | undefined): void {
+  const what = String(failure.status ?? (failure.isTimeout ? 'timeout' : 'connection'))
+  gateway.metrics.recordFailover(backend.id, what)
+  const target = next === undefined ? 'no other backend can serve' : `switching to ${next}`
+  gateway.logger.warn(`failover ${what}: ${target} (${failure.message})`)
+}
