@@ -39,15 +39,17 @@ export function passthroughBodyOf(backend: BackendConfig, client: JsonBody, extr
  */
 function withoutForeignThinking(body: Record<string, unknown>): Record<string, unknown> {
   if (!Array.isArray(body.messages)) return body
-  const messages = body.messages.map((message: unknown) => {
-    if (typeof message !== 'object' || message === null) return message
+  const messages = body.messages.flatMap((message: unknown) => {
+    if (typeof message !== 'object' || message === null) return [message]
     const content = (message as { content?: unknown }).content
-    if (!Array.isArray(content)) return message
+    if (!Array.isArray(content)) return [message]
     const kept = content.filter((block: unknown) => {
       const b = block as { type?: unknown; signature?: unknown }
       return !(b?.type === 'thinking' && typeof b.signature === 'string' && isForeignSignature(b.signature))
     })
-    return kept.length === content.length ? message : { ...message, content: kept }
+    if (kept.length === content.length) return [message]
+    // A turn that held only foreign thinking goes entirely: Anthropic rejects empty content.
+    return kept.length === 0 ? [] : [{ ...message, content: kept }]
   })
   return { ...body, messages }
 }

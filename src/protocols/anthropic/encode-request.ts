@@ -28,7 +28,8 @@ export function encodeRequest(request: ChatRequest, model: string): Record<strin
     const choice = encodeToolChoice(request.toolChoice, request.parallelToolCalls)
     if (choice !== undefined) body.tool_choice = choice
   }
-  if (request.thinking !== undefined) body.thinking = encodeThinking(request.thinking)
+  const thinking = request.thinking ?? thinkingOfEffort(request)
+  if (thinking !== undefined) body.thinking = encodeThinking(thinking)
   const outputConfig = encodeOutputConfig(request)
   if (outputConfig !== undefined) body.output_config = outputConfig
   if (request.user !== undefined) body.metadata = { user_id: request.user }
@@ -50,6 +51,17 @@ function encodeToolChoice(choice: ToolChoice | undefined, parallelToolCalls: boo
     choice.type === 'required' ? { type: 'any' } : choice.type === 'tool' ? { type: 'tool', name: choice.name } : { type: choice.type }
   // tool_choice none forbids tool calls, so whether they may be parallel is moot there.
   return isSerial && choice.type !== 'none' ? { ...wire, disable_parallel_tool_use: true } : wire
+}
+
+/**
+ * An OpenAI client asking for reasoning_effort wants reasoning back: Claude thinks only when `thinking`
+ * is on, so effort alone turns on adaptive thinking (the model sizes it; output_config.effort steers it).
+ * Not when the client set sampling: thinking rejects temperature/top_k and top_p below 0.95.
+ */
+function thinkingOfEffort(request: ChatRequest): ThinkingRequest | undefined {
+  if (effortOf(request.reasoningEffort) === undefined) return undefined
+  const isSampled = request.temperature !== undefined || request.topK !== undefined || (request.topP !== undefined && request.topP < 0.95)
+  return isSampled ? undefined : { type: 'adaptive' }
 }
 
 function encodeThinking(thinking: ThinkingRequest): Record<string, unknown> {
