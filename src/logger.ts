@@ -12,11 +12,30 @@ export interface Logger {
   error(message: string): void
 }
 
+/**
+ * Lines written in one turn of the event loop go out in one write: under load that is one syscall for
+ * many requests instead of two per request. Flushed before the process exits.
+ */
+function batchedStdout(): (line: string) => void {
+  let pending = ''
+  const flush = () => {
+    if (pending === '') return
+    const text = pending
+    pending = ''
+    process.stdout.write(text)
+  }
+  process.once('exit', flush)
+  return (line) => {
+    if (pending === '') setImmediate(flush)
+    pending += line
+  }
+}
+
 export function createLogger(
   level: LogLevel,
   options: { isVerbose?: boolean; write?: (line: string) => void; now?: () => number } = {},
 ): Logger {
-  const write = options.write ?? ((line: string) => process.stdout.write(line))
+  const write = options.write ?? batchedStdout()
   const now = options.now ?? Date.now
   const min = options.isVerbose ? 0 : rank[level]
   const at = (lvl: LogLevel) => (message: string) => {

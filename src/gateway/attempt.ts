@@ -9,6 +9,7 @@ import { withClientHeaders } from '../upstream/endpoint.ts'
 import type { Gateway } from './gateway.ts'
 import { openPassthroughStream, type OpenedStream, type StreamEnd } from './passthrough-stream.ts'
 import { openTranslatedStream } from './translated-stream.ts'
+import { usageOfText } from './usage-of-text.ts'
 import type { UpstreamFailure } from './upstream-failure.ts'
 
 /** One call to one backend, fully decided by the caller. */
@@ -95,14 +96,15 @@ async function answerWhole(upstream: Response, plan: AttemptPlan, attempt: Attem
     return { kind: 'failed', failure: attempt.isTimedOut() ? { isTimeout: true, message: 'upstream answer timed out' } : { isConnectionError: true, message: 'upstream answer was cut' } }
   }
   attempt.disarm()
+  if (!plan.translation) {
+    // Passthrough: the body goes back as it came; only its usage is read.
+    return { kind: 'answered', body: text, contentType: 'application/json', usage: usageOfText(plan.inbound, text) ?? {}, isStream: false }
+  }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
     return { kind: 'failed', failure: { status: 502, message: 'upstream answered with something that is not JSON' } }
-  }
-  if (!plan.translation) {
-    return { kind: 'answered', body: text, contentType: 'application/json', usage: plan.inbound.usageOfResponse(json) ?? {}, isStream: false }
   }
   try {
     const translated = plan.translation.whole(json)

@@ -44,13 +44,16 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
     })
     if (route.kind !== 'ok') {
       if (last) {
-        logFailover(gateway, last, undefined)
+        logFailover(gateway, last, 'no other backend can serve')
         break
       }
       throw new GatewayError(route.kind, route.message, { retryAfterMs: route.retryAfterMs })
     }
     const backend = route.candidates[0]
-    if (last) logFailover(gateway, last, backend.id)
+    if (last) {
+      gateway.metrics.recordFailover(last.backend.id, failureLabel(last.failure))
+      logFailover(gateway, last, `switching to ${backend.id}`)
+    }
     if (gateway.logger.isVerbose) gateway.logger.debug(`#${record.id} route → ${backend.id}${route.skipped.length ? `; skipped ${route.skipped.map((skip) => `${skip.backend.id} (${skip.reason})`).join(', ')}` : ''}`)
     tried.add(backend.id)
     record.attempts++
@@ -80,17 +83,16 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
     last = { backend, failure: result.failure }
     if (!verdict.isRetryable) break
     if (verdict.isContextLength) minContext = Math.max(minContext ?? 0, backend.context)
-    if (round === gateway.config.maxRetries) logFailover(gateway, last, undefined)
+    if (round === gateway.config.maxRetries) logFailover(gateway, last, `giving up after max_retries = ${gateway.config.maxRetries}`)
   }
   const response = upstreamErrorResponse(request.inbound, last!.backend, last!.failure, llmuxHeaders(record))
   finishRequest(gateway, record, { status: response.status, usage: {}, isCutShort: false, errorMessage: last!.failure.message })
   return response
 }
 
+const failureLabel = (failure: UpstreamFailure) => String(failure.status ?? (failure.isTimeout ? 'timeout' : 'connection'))
+
 /** `failover 429: switching to <backend> (<provider message>)` (SPEC §8). */
-function logFailover(gateway: Gateway, { backend, failure }: { backend: BackendConfig; failure: UpstreamFailure }, next: string | undefined): void {
-  const what = String(failure.status ?? (failure.isTimeout ? 'timeout' : 'connection'))
-  gateway.metrics.recordFailover(backend.id, what)
-  const target = next === undefined ? 'no other backend can serve' : `switching to ${next}`
-  gateway.logger.warn(`failover ${what}: ${target} (${failure.message})`)
+function logFailover(gateway: Gateway, { failure }: { failure: UpstreamFailure }, outcome: string): void {
+  gateway.logger.warn(`failover ${failureLabel(failure)}: ${outcome} (${failure.message})`)
 }

@@ -40,18 +40,37 @@ export class Metrics {
   readonly latency = new Histogram(LATENCY_BUCKETS)
   readonly firstByte = new Histogram(LATENCY_BUCKETS)
   readonly overhead = new Histogram(OVERHEAD_BUCKETS)
+  /** Rendered label strings, built once per distinct combination: recording stays allocation-light. */
+  private readonly labelCache = new Map<string, string>()
+
+  private labels(key: string, pairs: () => Record<string, string>): string {
+    let labels = this.labelCache.get(key)
+    if (labels === undefined) this.labelCache.set(key, (labels = labelsOf(pairs())))
+    return labels
+  }
 
   record(request: FinishedRequest): void {
     const backend = request.backend ?? 'none'
-    this.requests.add(labelsOf({ protocol: request.protocol, backend, status: String(request.status) }))
+    const status = String(request.status)
+    this.requests.add(this.labels(`r\0${request.protocol}\0${backend}\0${status}`, () => ({ protocol: request.protocol, backend, status })))
     const errorClass = errorClassOf(request.status, request.isCutShort)
-    if (errorClass) this.errors.add(labelsOf({ class: errorClass }))
-    const kinds = { input: request.inputTokens, output: request.outputTokens, cache_read: request.cacheReadTokens, cache_write: request.cacheWriteTokens }
-    for (const [kind, count] of Object.entries(kinds)) if (count) this.tokens.add(labelsOf({ backend, kind }), count)
-    if (request.costUsd !== undefined) this.cost.add(labelsOf({ backend, client: request.client ?? 'none' }), request.costUsd)
-    if (request.backend) this.latency.observe(labelsOf({ backend }), request.totalMs / 1000)
-    if (request.backend && request.firstByteMs !== undefined) this.firstByte.observe(labelsOf({ backend }), request.firstByteMs / 1000)
+    if (errorClass) this.errors.add(this.labels(`e\0${errorClass}`, () => ({ class: errorClass })))
+    this.addTokens(backend, 'input', request.inputTokens)
+    this.addTokens(backend, 'output', request.outputTokens)
+    this.addTokens(backend, 'cache_read', request.cacheReadTokens)
+    this.addTokens(backend, 'cache_write', request.cacheWriteTokens)
+    const client = request.client ?? 'none'
+    if (request.costUsd !== undefined) this.cost.add(this.labels(`c\0${backend}\0${client}`, () => ({ backend, client })), request.costUsd)
+    if (request.backend) {
+      const byBackend = this.labels(`b\0${backend}`, () => ({ backend }))
+      this.latency.observe(byBackend, request.totalMs / 1000)
+      if (request.firstByteMs !== undefined) this.firstByte.observe(byBackend, request.firstByteMs / 1000)
+    }
     if (request.overheadMs !== undefined) this.overhead.observe('', request.overheadMs / 1000)
+  }
+
+  private addTokens(backend: string, kind: string, count: number | undefined): void {
+    if (count) this.tokens.add(this.labels(`t\0${backend}\0${kind}`, () => ({ backend, kind })), count)
   }
 
   recordFailover(from: string, reason: string): void {
