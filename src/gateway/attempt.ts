@@ -2,6 +2,7 @@ import type { BackendConfig } from '../config/config.ts'
 import { GatewayError } from '../errors.ts'
 import type { Usage } from '../ir/usage.ts'
 import type { BackendCodec } from '../protocols/backend-codec.ts'
+import { retryAfterMsOf } from '../routing/cooldowns.ts'
 import type { Protocol, StreamContext } from '../protocols/protocol.ts'
 import { attemptSignal, type AttemptSignal } from '../upstream/attempt-signal.ts'
 import { callBackend } from '../upstream/call-backend.ts'
@@ -61,7 +62,7 @@ export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: C
   if (call.kind === 'connection') return failed({ isConnectionError: true, message: call.message })
 
   const upstream = call.response
-  if (!upstream.ok) return failed(await failureOf(upstream, plan.codec, attempt))
+  if (!upstream.ok) return failed(await failureOf(upstream, plan.codec, attempt, gateway.now()))
   if (plan.isStreaming && (upstream.headers.get('content-type') ?? '').includes('text/event-stream')) {
     const options = { idleMs: gateway.config.streamIdleTimeoutMs, pingMs: gateway.pingMs, now: gateway.now, onEnd: onStreamEnd }
     const opened: OpenedStream = plan.translation
@@ -74,7 +75,7 @@ export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: C
   return answerWhole(upstream, plan, attempt)
 }
 
-async function failureOf(upstream: Response, codec: BackendCodec, attempt: AttemptSignal): Promise<UpstreamFailure> {
+async function failureOf(upstream: Response, codec: BackendCodec, attempt: AttemptSignal, nowMs: number): Promise<UpstreamFailure> {
   let bodyText = ''
   try {
     bodyText = await upstream.text()
@@ -82,8 +83,9 @@ async function failureOf(upstream: Response, codec: BackendCodec, attempt: Attem
     // The error body could not be read: the status says enough.
   }
   attempt.disarm()
-  const { message } = codec.decodeError(upstream.status, bodyText)
-  return { status: upstream.status, bodyText, headers: upstream.headers, message }
+  const decoded = codec.decodeError(upstream.status, bodyText)
+  const retryAfterMs = retryAfterMsOf(upstream.headers, nowMs) ?? decoded.retryAfterMs
+  return { status: upstream.status, bodyText, headers: upstream.headers, kind: decoded.kind, retryAfterMs, message: decoded.message }
 }
 
 /** A non-streamed answer: passed through as it is, or translated whole. */

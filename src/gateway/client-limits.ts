@@ -31,7 +31,7 @@ export function admitClient(store: Store, client: ClientToken, nowMs: number): v
 function budgetReached(name: string, period: 'daily' | 'monthly', budgetUsd: number, resetMs: number, nowMs: number): GatewayError {
   return new GatewayError(
     'billing',
-    `client "${name}" reached its ${period} budget of $${budgetUsd.toFixed(2)}; it resets at ${new Date(resetMs).toISOString()}`,
+    `client "${name}" reached its ${period} budget of $${budgetUsd}; it resets at ${new Date(resetMs).toISOString()}`,
     { retryAfterMs: resetMs - nowMs, isFinal: true },
   )
 }

@@ -15,6 +15,10 @@ import { errorResponse } from './respond.ts'
  * does no I/O and records nothing.
  */
 export async function handleCountTokens(gateway: Gateway, request: Request, anthropic: Protocol): Promise<Response> {
+  const startedAt = performance.now()
+  let upstreamWaitMs = 0
+  // What llmux itself spent (SPEC §4), on every answer including this one.
+  const overhead = () => ({ 'x-llmux-overhead-ms': (performance.now() - startedAt - upstreamWaitMs).toFixed(3) })
   try {
     gateway.authenticator.authenticate(request.headers)
     const body = await readJsonBody(request, gateway.config.maxBodyBytes)
@@ -24,16 +28,19 @@ export async function handleCountTokens(gateway: Gateway, request: Request, anth
     const route = selectBackends(needs, gateway.backends, gateway.store.routing, gateway.now(), { routing: 'ordered', random: gateway.random })
     const backend = route.kind === 'ok' ? route.candidates[0] : undefined
     if (backend?.provider.type === 'anthropic') {
+      const sentAt = performance.now()
       const forwarded = await forward(gateway, request, body.text, body.json, backend)
-      if (forwarded) return forwarded
+      upstreamWaitMs = performance.now() - sentAt
+      if (forwarded) return new Response(forwarded, { headers: { 'content-type': 'application/json', 'x-llmux-backend': backend.id, ...overhead() } })
     }
-    return Response.json({ input_tokens: needs.estimatedTokens })
+    return Response.json({ input_tokens: needs.estimatedTokens }, { headers: overhead() })
   } catch (error) {
-    return errorResponse(anthropic, error)
+    return errorResponse(anthropic, error, overhead())
   }
 }
 
-async function forward(gateway: Gateway, request: Request, text: string, json: Record<string, unknown>, backend: NonNullable<Gateway['backends'][number]>): Promise<Response | undefined> {
+/** The upstream's exact count as JSON text, or undefined when it could not give one. */
+async function forward(gateway: Gateway, request: Request, text: string, json: Record<string, unknown>, backend: Gateway['backends'][number]): Promise<string | undefined> {
   const body = json.model === backend.model ? text : JSON.stringify({ ...json, model: backend.model })
   const headers = withClientHeaders(gateway.providerHeaders.get(backend.provider.name) ?? {}, backend.provider, request.headers)
   const attempt = attemptSignal(request.signal, gateway.config.requestTimeoutMs)
@@ -42,5 +49,5 @@ async function forward(gateway: Gateway, request: Request, text: string, json: R
   if (call.kind === 'client_gone') throw new GatewayError('api_error', 'client went away')
   // An upstream that cannot count right now still gets the client an estimate.
   if (call.kind !== 'response' || !call.response.ok) return undefined
-  return new Response(await call.response.text(), { headers: { 'content-type': 'application/json' } })
+  return call.response.text()
 }

@@ -79,7 +79,7 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
       return new Response(result.body as ConstructorParameters<typeof Response>[0], { status: 200, headers })
     }
     const verdict = classifyFailure(result.failure)
-    if (verdict.shouldCoolDown) gateway.store.setCooldown(backend.id, cooldownUntil(backend.cooldownMs, gateway.now(), result.failure.headers))
+    if (verdict.shouldCoolDown) gateway.store.setCooldown(backend.id, cooldownUntil(result.failure.retryAfterMs ?? backend.cooldownMs, gateway.now()))
     last = { backend, failure: result.failure }
     if (!verdict.isRetryable) break
     if (verdict.isContextLength) minContext = Math.max(minContext ?? 0, backend.context)

@@ -2,16 +2,13 @@ import type { BackendConfig } from '../config/config.ts'
 import { GatewayError } from '../errors.ts'
 import { gemini } from '../protocols/gemini/index.ts'
 import { openai } from '../protocols/openai/index.ts'
-import { readJsonBody, type JsonBody } from '../server/read-body.ts'
+import type { JsonBody } from '../server/read-body.ts'
 import type { AttemptPlan } from './attempt.ts'
-import { admitClient } from './client-limits.ts'
 import { answerWithFailover } from './failover.ts'
-import { finishRequest, newRecord } from './finish-request.ts'
 import type { Gateway } from './gateway.ts'
-import { llmuxHeaders } from './llmux-headers.ts'
 import { plainNeeds, textsOf } from './plain-needs.ts'
 import { passthroughBodyOf } from './request-body.ts'
-import { errorResponse } from './respond.ts'
+import { serveRequest } from './serve-request.ts'
 import { upstreamUrlOf } from './upstream-url.ts'
 
 /**
@@ -19,21 +16,16 @@ import { upstreamUrlOf } from './upstream-url.ts'
  * backends get the body as sent (so `encoding_format: "base64"`, the openai SDK's default, is theirs to
  * honour); Gemini gets batchEmbedContents and llmux builds the OpenAI answer, base64 included.
  */
-export async function handleEmbeddings(gateway: Gateway, request: Request): Promise<Response> {
-  const record = newRecord(gateway, 'openai')
-  try {
-    const client = gateway.authenticator.authenticate(request.headers)
-    record.client = client?.name
-    const body = await readJsonBody(request, gateway.config.maxBodyBytes)
+export function handleEmbeddings(gateway: Gateway, request: Request): Promise<Response> {
+  return serveRequest(gateway, request, openai, async ({ record, body, admit }) => {
     const { model, input } = body.json
     if (typeof model !== 'string') throw new GatewayError('invalid_request', 'model: expected a string', { param: 'model' })
     const texts = textsOf(input)
     if (texts === undefined) throw new GatewayError('invalid_request', 'input: expected a string, an array of strings, or token ids', { param: 'input' })
-    record.requestedModel = model
-    if (client) admitClient(gateway.store, client, gateway.now())
+    admit(model)
     const needs = plainNeeds(model, texts)
     const isTokenIds = typeof input !== 'string' && !(input as unknown[]).every((item) => typeof item === 'string')
-    return await answerWithFailover(
+    return answerWithFailover(
       gateway,
       {
         inbound: openai,
@@ -46,11 +38,7 @@ export async function handleEmbeddings(gateway: Gateway, request: Request): Prom
       },
       record,
     )
-  } catch (error) {
-    const response = errorResponse(openai, error, llmuxHeaders(record))
-    finishRequest(gateway, record, { status: response.status, usage: {}, isCutShort: false, errorMessage: (error as Error).message })
-    return response
-  }
+  })
 }
 
 function planEmbeddings(backend: BackendConfig, body: JsonBody, texts: string[], estimatedTokens: number): AttemptPlan {

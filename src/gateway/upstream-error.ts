@@ -1,5 +1,5 @@
 import type { BackendConfig } from '../config/config.ts'
-import { GatewayError, kindOfStatus } from '../errors.ts'
+import { type ErrorKind, GatewayError, kindOfStatus, statusOf } from '../errors.ts'
 import { backendProtocolOf } from '../providers/protocol-of.ts'
 import type { Protocol } from '../protocols/protocol.ts'
 import { errorResponse } from './respond.ts'
@@ -15,11 +15,12 @@ export function upstreamErrorResponse(
   failure: UpstreamFailure,
   headers: Record<string, string>,
 ): Response {
-  const retryAfter = failure.headers?.get('retry-after')
+  const retryAfter = failure.headers?.get('retry-after') ?? (failure.retryAfterMs === undefined ? undefined : String(Math.max(1, Math.ceil(failure.retryAfterMs / 1000))))
   const extra = retryAfter ? { ...headers, 'retry-after': retryAfter } : headers
   const isSameProtocol = backendProtocolOf(backend.provider.type) === inbound.name
   if (failure.status !== undefined && failure.status >= 400 && isSameProtocol && looksLikeJson(failure.bodyText)) {
-    return new Response(failure.bodyText, { status: failure.status, headers: { 'content-type': 'application/json', ...extra } })
+    const final = failure.kind !== undefined && isFinalKind(failure.kind) ? { 'x-should-retry': 'false' } : {}
+    return new Response(failure.bodyText, { status: failure.status, headers: { 'content-type': 'application/json', ...extra, ...final } })
   }
   return errorResponse(inbound, errorOf(backend, failure), extra)
 }
@@ -28,10 +29,16 @@ function errorOf(backend: BackendConfig, failure: UpstreamFailure): GatewayError
   const where = `backend ${backend.id}`
   if (failure.isTimeout) return new GatewayError('timeout', `${where}: ${failure.message}`)
   if (failure.isConnectionError) return new GatewayError('bad_gateway', `${where}: ${failure.message}`)
-  const status = failure.status ?? 502
+  const upstreamStatus = failure.status ?? 502
   // A 2xx that could not be used (bad JSON, an error event first) is the gateway's 502.
-  const kind = status < 400 ? 'bad_gateway' : kindOfStatus(status)
-  return new GatewayError(kind, `${where}: ${failure.message}`, { status: status < 400 ? 502 : status })
+  if (upstreamStatus < 400) return new GatewayError('bad_gateway', `${where}: ${failure.message}`, { status: 502 })
+  // The body may say more than the status (Gemini answers a bad key with 400 API_KEY_INVALID): its kind wins.
+  const kind = failure.kind ?? kindOfStatus(upstreamStatus)
+  const status = kind === kindOfStatus(upstreamStatus) ? upstreamStatus : statusOf[kind]
+  return new GatewayError(kind, `${where}: ${failure.message}`, { status, isFinal: isFinalKind(kind) })
 }
+
+/** Failures a retry cannot mend: a bad provider key, no permission, no credit (Claude Code would retry for minutes). */
+const isFinalKind = (kind: ErrorKind) => kind === 'authentication' || kind === 'permission' || kind === 'billing'
 
 const looksLikeJson = (text: string | undefined) => text !== undefined && text.trimStart().startsWith('{')

@@ -3,6 +3,13 @@ import type { ChatRequest, ChatResponse, StreamPart } from '../ir/index.ts'
 import type { Usage } from '../ir/usage.ts'
 import type { SseEvent } from '../sse/parse-sse.ts'
 
+/** An upstream error's meaning; `retryAfterMs` when the body itself says how long to wait (Gemini). */
+export interface DecodedError {
+  kind: ErrorKind
+  message: string
+  retryAfterMs?: number
+}
+
 export type ProtocolName = 'anthropic' | 'openai'
 
 /** What an encoder of a client-facing stream needs to know that the parts do not carry. */
@@ -41,5 +48,5 @@ export interface Protocol {
   /** An error event in this protocol's stream (after the first byte, errors travel in-band). */
   encodeStreamError(error: GatewayError): string
   /** Reads an upstream error body of this protocol (any text; may not be JSON). */
-  decodeError(status: number, bodyText: string): { kind: ErrorKind; message: string }
+  decodeError(status: number, bodyText: string): DecodedError
 }

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, test } from 'bun:test'
+import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { manualSse, openaiStreamChunks, sseResponse, type MockHandler } from '../helpers/mock-upstream.ts'
-import { startRig, type Rig, type RigBackend } from '../helpers/start-rig.ts'
+import { startRig, type Rig, type RigBackend, type RigOptions } from '../helpers/start-rig.ts'
 
 /** SPEC §6 for streams and for clients that go away: fail over only while the client has seen nothing. */
 const rigs: Rig[] = []
 afterEach(async () => {
   await Promise.all(rigs.splice(0).map((rig) => rig.stop()))
 })
-async function rig(backends: RigBackend[]): Promise<Rig> {
-  const started = await startRig(backends)
+async function rig(backends: RigBackend[], options?: RigOptions): Promise<Rig> {
+  const started = await startRig(backends, options)
   rigs.push(started)
   return started
 }
@@ -80,6 +81,16 @@ describe('streams', () => {
     expect(text).not.toContain('second')
     expect(text).not.toContain('[DONE]')
     expect(r.hits()).toEqual([1, 0])
+    expect(await r.logger.waitFor(/→ 200 a:model-a/)).toContain('cut-short')
+  })
+
+  test('a stream that sends headers but no first event within request_timeout fails over', async () => {
+    const silent: MockHandler = () => manualSse().response
+    const r = await rig([{ handler: silent }, { handler: streams(['in', ' time']) }], { top: 'request_timeout = 1' })
+    const { text, response } = await streamText(r)
+    expect(text).toBe('in time')
+    expect(response.headers.get('x-llmux-attempts')).toBe('2')
+    expect(r.logger.lines.some((line) => line.startsWith('failover timeout: switching to b:model-b'))).toBe(true)
   })
 })
 
@@ -113,14 +124,15 @@ function watchedUpstream() {
 
 describe('a client that goes away', () => {
   for (const isStream of [false, true]) {
-    test(`${isStream ? 'streamed' : 'non-streamed'}: the upstream request is aborted and nothing fails over`, async () => {
+    test(`OpenAI SDK, ${isStream ? 'streamed' : 'non-streamed'}: the upstream request is aborted and nothing fails over`, async () => {
       const upstream = watchedUpstream()
       const r = await rig([{ url: upstream.url }, { handler: streams(['never']) }])
       const controller = new AbortController()
       const answer = r.openai().chat.completions.create({ model: 'gpt-test', stream: isStream, messages: [{ role: 'user', content: 'hi' }] }, { signal: controller.signal })
       if (isStream) {
-        const stream = (await answer) as AsyncIterable<OpenAI.ChatCompletionChunk>
-        for await (const part of stream) if (part.choices[0]?.delta.content) break
+        // Read by hand: leaving a for-await loop would close the connection before abort() does.
+        const parts = ((await answer) as AsyncIterable<OpenAI.ChatCompletionChunk>)[Symbol.asyncIterator]()
+        while (!(await parts.next()).value?.choices[0]?.delta.content);
       } else {
         await upstream.watch.arrived
       }
@@ -130,6 +142,30 @@ describe('a client that goes away', () => {
       await upstream.watch.aborted
       await r.logger.waitFor(isStream ? /→ 200 a:model-a .*cut-short/ : /→ 499 a:model-a .*client went away/)
       // The second upstream never hears of it.
+      expect(r.hits()[1]).toBe(0)
+      await upstream.stop()
+    })
+  }
+
+  for (const isStream of [false, true]) {
+    test(`Anthropic SDK (translated), ${isStream ? 'streamed' : 'non-streamed'}: the upstream request is aborted and nothing fails over`, async () => {
+      const upstream = watchedUpstream()
+      const r = await rig([{ url: upstream.url }, { handler: streams(['never']) }])
+      const controller = new AbortController()
+      const params = { model: 'claude-test', max_tokens: 20, messages: [{ role: 'user' as const, content: 'hi' }] }
+      if (isStream) {
+        const stream = await r.anthropic().messages.create({ ...params, stream: true }, { signal: controller.signal })
+        const events = stream[Symbol.asyncIterator]()
+        while ((await events.next()).value?.type !== 'content_block_delta');
+      } else {
+        const answer = r.anthropic().messages.create(params, { signal: controller.signal })
+        await upstream.watch.arrived
+        controller.abort()
+        expect(await answer.then(() => 'answered', (error: unknown) => error)).toBeInstanceOf(Anthropic.APIUserAbortError)
+      }
+      controller.abort()
+      await upstream.watch.aborted
+      await r.logger.waitFor(/→ \d+ a:model-a .*cut-short/)
       expect(r.hits()[1]).toBe(0)
       await upstream.stop()
     })

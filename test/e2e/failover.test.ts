@@ -97,6 +97,33 @@ describe('failover on a retryable failure', () => {
     expect(apiError.headers?.get('x-llmux-attempts')).toBe('2')
     expect(r.hits()).toEqual([1, 1, 0])
   })
+
+  test('when max_retries ends the failover, the log says so instead of "no other backend can serve"', async () => {
+    const r = await rig([{ handler: fails(503, 'a is down') }, { handler: fails(503, 'b is down') }, { handler: answers('from c') }], { top: 'max_retries = 1' })
+    await ask(r).catch(() => undefined)
+    expect(r.hits()).toEqual([1, 1, 0])
+    // c:model-c was never tried and could have served.
+    expect(r.logger.lines.filter((line) => line.includes('no other backend can serve'))).toEqual([])
+    expect(r.logger.lines.some((line) => line.startsWith('failover 503:') && line.includes('max_retries'))).toBe(true)
+  })
+
+  test('every backend overloaded (529) → the Anthropic client gets 529 overloaded_error', async () => {
+    const r = await rig([{ handler: fails(529, 'Overloaded') }, { handler: fails(529, 'Overloaded too') }])
+    const error = (await r.anthropic().messages.create({ model: 'claude-test', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((thrown: unknown) => thrown)) as InstanceType<typeof Anthropic.APIError>
+    expect(error).toBeInstanceOf(Anthropic.APIError)
+    expect(error.status).toBe(529)
+    expect((error.error as { error: { type: string } }).error.type).toBe('overloaded_error')
+    expect(r.hits()).toEqual([1, 1])
+  })
+
+  test('every backend unreachable → 502 with one clear line that holds no URL or key', async () => {
+    const r = await rig([{ url: await refusedUrl() }, { url: await refusedUrl() }])
+    const response = await fetch(`${r.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }) })
+    expect(response.status).toBe(502)
+    const body = (await response.json()) as { error: { message: string; type: string } }
+    expect(body.error.message).toContain('b:model-b')
+    expect(body.error.message).not.toMatch(/127\.0\.0\.1|sk-|\n/)
+  })
 })
 
 describe('failures that are not retried', () => {
@@ -155,6 +182,30 @@ describe('rate windows', () => {
     expect(a + b).toBe(40)
     expect(a).toBeGreaterThan(0)
     expect(b).toBeGreaterThan(a)
+  })
+})
+
+describe('choosing', () => {
+  test('a model that names a backend exactly (provider:model) is tried first', async () => {
+    const r = await rig([{ handler: answers('from a:model-a') }, { handler: answers('from b:model-b') }])
+    const { response } = await ask(r, { model: 'b:model-b' })
+    expect(response.headers.get('x-llmux-backend')).toBe('b:model-b')
+    expect(r.hits()).toEqual([0, 1])
+  })
+
+  test('model_match sends a model to the backends whose globs match it', async () => {
+    const r = await rig([{ handler: answers('from a:model-a'), toml: 'model_match = ["claude-*"]' }, { handler: answers('from b:model-b'), toml: 'model_match = ["gpt-*"]' }])
+    expect(await served(r)).toBe('b:model-b')
+    const { response } = await ask(r, { model: 'Claude-Haiku' })
+    expect(response.headers.get('x-llmux-backend')).toBe('a:model-a')
+  })
+
+  test('a fallback backend serves only when no other can', async () => {
+    const r = await rig([{ handler: answers('from a:model-a'), toml: 'fallback = true' }, { handler: failsFirst(1, fails(503, 'b down'), answers('from b:model-b')) }])
+    expect(await served(r)).toBe('a:model-a')
+    r.clock.ms += 61_000
+    expect(await served(r)).toBe('b:model-b')
+    expect(r.hits()).toEqual([1, 2])
   })
 })
 

@@ -29,6 +29,28 @@ describe('rate windows survive a restart', () => {
     }
   })
 
+  test('in process: a cooldown and a client\'s spend survive a restart too', async () => {
+    const store = join(dir, 'cooldown-spend.db')
+    const slowDown = () => Response.json({ error: { message: 'slow down', type: 'rate_limit' } }, { status: 429, headers: { 'retry-after': '300' } })
+    const priced = () => Response.json(openaiCompletion('from b', { usage: { prompt_tokens: 1000, completion_tokens: 0, total_tokens: 1000 } }))
+    const rig = await startRig([{ handler: slowDown }, { handler: priced, toml: 'price_input = 1' }], {
+      top: `store = "${store}"`,
+      tail: '[tokens.team]\nkey = "team-key"\ndaily_budget = 0.0005',
+    })
+    try {
+      const ask = () => rig.openai('team-key').chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] })
+      expect((await ask()).choices[0].message.content).toBe('from b')
+      await rig.restart()
+      // a is still cooling (it asked for 300 s); spend is $0.001, over the $0.0005 budget.
+      expect(rig.gateway.gateway.store.routing.cooldowns.get('a:model-a')).toBeGreaterThan(rig.clock.ms)
+      const error = (await ask().catch((thrown: unknown) => thrown)) as { status?: number; code?: string }
+      expect({ status: error.status, code: error.code }).toEqual({ status: 429, code: 'insufficient_quota' })
+      expect(rig.hits()).toEqual([1, 1])
+    } finally {
+      await rig.stop()
+    }
+  })
+
   test('the CLI: `llmux start`, one request, kill -9, start again → the next request skips that backend', async () => {
     const a = startMockUpstream(answersWithName('a'))
     const b = startMockUpstream(answersWithName('b'))
