@@ -72,6 +72,19 @@ describe('llmux CLI', () => {
     expect(result.stderr).toContain('refusing to listen on 0.0.0.0 without [tokens]')
   })
 
+  test('works as one compiled binary (no commands read from a folder at run time)', async () => {
+    const binary = join(dir, 'llmux-compiled')
+    const build = Bun.spawnSync([process.execPath, 'build', '--compile', join(repo, 'bin', 'llmux.ts'), '--outfile', binary], { cwd: repo, stderr: 'pipe' })
+    expect(build.exitCode).toBe(0)
+    const version = Bun.spawnSync([binary, '--version'], { cwd: dir })
+    expect(version.stdout.toString()).toBe(`${packageJson.version}\n`)
+    const check = Bun.spawnSync([binary, 'check', join(repo, 'config.example.toml')], { cwd: dir, env: { NO_COLOR: '1' } })
+    expect(check.exitCode).toBe(0)
+    expect(check.stdout.toString()).toContain('mock:echo')
+    expect(Bun.spawnSync([binary, 'init', join(dir, 'from-binary.toml')], { cwd: dir }).exitCode).toBe(0)
+    expect(readFileSync(join(dir, 'from-binary.toml'), 'utf8')).toContain('[[backend]]')
+  })
+
   test('start serves config.example.toml: the mock answers streamed and not', async () => {
     const server = await startCli(['--config', join(repo, 'config.example.toml'), '--port', '0'], { env: {} })
     children.push(server.child)

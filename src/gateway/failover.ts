@@ -63,7 +63,9 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
     const result = await sendAttempt(gateway, request.plan(backend), request.client, (end) =>
       finishRequest(gateway, record, { status: 200, usage: end.usage, isCutShort: !end.isComplete, errorMessage: end.errorMessage, firstByteMs: record.firstByteMs }),
     )
-    record.upstreamWaitMs += performance.now() - sentAt
+    const waitedMs = performance.now() - sentAt
+    record.upstreamWaitMs += waitedMs
+    if (gateway.logger.isVerbose) gateway.logger.debug(`#${record.id} ${backend.id} ${result.kind === 'failed' ? `failed (${result.failure.message})` : result.kind} after ${waitedMs.toFixed(1)}ms`)
     if (result.kind === 'client_gone') {
       finishRequest(gateway, record, { status: 499, usage: {}, isCutShort: true, errorMessage: 'client went away' })
       return new Response(null, { status: 499 })
