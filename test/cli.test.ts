@@ -96,7 +96,8 @@ describe('llmux CLI', () => {
     expect(streamed).toContain('"object":"chat.completion.chunk"')
     expect(streamed.trimEnd().endsWith('data: [DONE]')).toBe(true)
     // one arrival and one completion line per request, with a millisecond timestamp
-    expect(server.output()).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z #1 ← openai model=anything/)
+    expect(server.output()).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z #1 ← POST \/v1\/chat\/completions\n/)
+    expect(server.output()).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z #1 → 200 mock:echo openai model=anything \d+\.\dms in=\d+ out=\d+\n/)
     server.child.kill('SIGTERM')
     expect(await server.child.exited).toBe(0)
   })

@@ -11,6 +11,7 @@ export interface RequestRecord {
   protocol: 'anthropic' | 'openai'
   client?: string
   requestedModel?: string
+  isStreaming?: boolean
   backend?: string
   attempts: number
   /** Time spent waiting on upstreams, subtracted to get llmux's own overhead. */
@@ -72,5 +73,7 @@ function completionLine(record: RequestRecord, outcome: Outcome, totalMs: number
   const cut = outcome.isCutShort ? ' cut-short' : ''
   const why = outcome.status >= 400 && outcome.errorMessage ? ` (${outcome.errorMessage})` : ''
   const attempts = record.attempts > 1 ? ` attempts=${record.attempts}` : ''
-  return `#${record.id} → ${outcome.status} ${record.backend ?? '-'} ${totalMs.toFixed(1)}ms${tokens}${cost}${attempts}${cut}${why}`
+  const asked = record.requestedModel === undefined ? '' : ` ${record.protocol} model=${record.requestedModel}${record.isStreaming ? ' stream' : ''}`
+  const client = record.client === undefined ? '' : ` client=${record.client}`
+  return `#${record.id} → ${outcome.status} ${record.backend ?? '-'}${asked}${client} ${totalMs.toFixed(1)}ms${tokens}${cost}${attempts}${cut}${why}`
 }

@@ -9,7 +9,7 @@ import { serveRequest } from './serve-request.ts'
 export function handleChat(gateway: Gateway, request: Request, inbound: Protocol): Promise<Response> {
   return serveRequest(gateway, request, inbound, ({ record, body, admit }) => {
     const chat = inbound.decodeRequest(body.json)
-    admit(chat.model, chat.isStreaming ? ' stream' : '')
+    admit(chat.model, chat.isStreaming)
     const needs = needsOf(chat)
     const call = { inbound, body, chat, estimatedTokens: needs.estimatedTokens }
     return answerWithFailover(gateway, { inbound, needs, client: request, purpose: 'chat', plan: (backend) => planChat(gateway, call, backend) }, record)

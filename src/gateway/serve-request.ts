@@ -11,8 +11,8 @@ export interface Arrival {
   record: RequestRecord
   client: ClientToken | undefined
   body: JsonBody
-  /** The request names its model: log the arrival line and apply the client's budgets and limits. */
-  admit(model: string, detail?: string): void
+  /** The request names its model: note it for the completion line and apply the client's budgets and limits. */
+  admit(model: string, isStreaming?: boolean): void
 }
 
 /**
@@ -21,13 +21,15 @@ export interface Arrival {
  */
 export async function serveRequest(gateway: Gateway, request: Request, inbound: Protocol, handle: (arrival: Arrival) => Promise<Response>): Promise<Response> {
   const record = newRecord(gateway, inbound.name)
+  // The arrival line comes first, before anything can fail, so every request has one.
+  gateway.logger.info(`#${record.id} ← ${request.method} ${pathOf(request.url)}`)
   try {
     const client = gateway.authenticator.authenticate(request.headers)
     record.client = client?.name
     const body = await readJsonBody(request, gateway.config.maxBodyBytes)
-    const admit = (model: string, detail = '') => {
+    const admit = (model: string, isStreaming = false) => {
       record.requestedModel = model
-      gateway.logger.info(`#${record.id} ← ${inbound.name} model=${model}${detail}${client ? ` client=${client.name}` : ''}`)
+      record.isStreaming = isStreaming
       if (client) admitClient(gateway.store, client, gateway.now())
     }
     return await handle({ record, client, body, admit })
@@ -36,4 +38,11 @@ export async function serveRequest(gateway: Gateway, request: Request, inbound: 
     finishRequest(gateway, record, { status: response.status, usage: {}, isCutShort: false, errorMessage: (error as Error).message })
     return response
   }
+}
+
+/** The path of a request URL without its query (which is never logged). */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  const query = url.indexOf('?', start)
+  return url.slice(start, query === -1 ? undefined : query)
 }
