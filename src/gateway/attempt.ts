@@ -97,7 +97,7 @@ async function answerWhole(upstream: Response, plan: AttemptPlan, attempt: Attem
     if (attempt.isClientGone()) return { kind: 'client_gone' }
     return { kind: 'failed', failure: attempt.isTimedOut() ? { isTimeout: true, message: 'upstream answer timed out' } : { isConnectionError: true, message: 'upstream answer was cut' } }
   }
-  attempt.disarm()
+  attempt.release()
   if (!plan.translation) {
     // Passthrough: the body goes back as it came; only its usage is read.
     return { kind: 'answered', body: text, contentType: 'application/json', usage: usageOfText(plan.inbound, text) ?? {}, isStream: false }

@@ -45,9 +45,12 @@ async function forward(gateway: Gateway, request: Request, text: string, json: R
   const headers = withClientHeaders(gateway.providerHeaders.get(backend.provider.name) ?? {}, backend.provider, request.headers)
   const attempt = attemptSignal(request.signal, gateway.config.requestTimeoutMs)
   const call = await callBackend(backend.provider, { url: urlOf(backend.provider, 'count_tokens'), headers, body }, attempt, gateway.now())
-  attempt.disarm()
-  if (call.kind === 'client_gone') throw new GatewayError('api_error', 'client went away')
-  // An upstream that cannot count right now still gets the client an estimate.
-  if (call.kind !== 'response' || !call.response.ok) return undefined
-  return call.response.text()
+  try {
+    if (call.kind === 'client_gone') throw new GatewayError('api_error', 'client went away')
+    // An upstream that cannot count right now still gets the client an estimate.
+    if (call.kind !== 'response' || !call.response.ok) return undefined
+    return await call.response.text()
+  } finally {
+    attempt.release()
+  }
 }

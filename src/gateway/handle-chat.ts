@@ -7,7 +7,7 @@ import { serveRequest } from './serve-request.ts'
 
 /** POST /v1/messages and /v1/chat/completions: decode, route, attempt with failover, answer. */
 export function handleChat(gateway: Gateway, request: Request, inbound: Protocol): Promise<Response> {
-  return serveRequest(gateway, request, inbound, ({ record, body, admit }) => {
+  return serveRequest(gateway, request, inbound.name === 'anthropic' ? '/v1/messages' : '/v1/chat/completions', inbound, ({ record, body, admit }) => {
     const chat = inbound.decodeRequest(body.json)
     admit(chat.model, chat.isStreaming)
     const needs = needsOf(chat)

@@ -14,7 +14,7 @@ import { upstreamUrlOf } from './upstream-url.ts'
  * Anthropic/Gemini have no such endpoint.)
  */
 export function handleCompletions(gateway: Gateway, request: Request): Promise<Response> {
-  return serveRequest(gateway, request, openai, async ({ record, body, admit }) => {
+  return serveRequest(gateway, request, '/v1/completions', openai, async ({ record, body, admit }) => {
     const { model, prompt } = body.json
     if (typeof model !== 'string') throw new GatewayError('invalid_request', 'model: expected a string', { param: 'model' })
     const texts = textsOf(prompt)

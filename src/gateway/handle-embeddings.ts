@@ -17,7 +17,7 @@ import { upstreamUrlOf } from './upstream-url.ts'
  * honour); Gemini gets batchEmbedContents and llmux builds the OpenAI answer, base64 included.
  */
 export function handleEmbeddings(gateway: Gateway, request: Request): Promise<Response> {
-  return serveRequest(gateway, request, openai, async ({ record, body, admit }) => {
+  return serveRequest(gateway, request, '/v1/embeddings', openai, async ({ record, body, admit }) => {
     const { model, input } = body.json
     if (typeof model !== 'string') throw new GatewayError('invalid_request', 'model: expected a string', { param: 'model' })
     const texts = textsOf(input)

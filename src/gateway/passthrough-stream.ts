@@ -86,7 +86,8 @@ export async function openPassthroughStream(
       if (attempt.isClientGone()) return
       errorMessage = error instanceof GatewayError ? error.message : 'upstream stream failed'
     } finally {
-      attempt.abort()
+      if (isComplete && errorMessage === undefined) attempt.release()
+      else attempt.abort()
       options.onEnd({ usage, isComplete: isComplete && errorMessage === undefined, errorMessage })
     }
     if (errorMessage !== undefined) yield protocol.encodeStreamError(new GatewayError('bad_gateway', errorMessage))

@@ -2,6 +2,7 @@ import type { ErrorKind, GatewayError } from '../errors.ts'
 import type { ChatRequest, ChatResponse, StreamPart } from '../ir/index.ts'
 import type { Usage } from '../ir/usage.ts'
 import type { SseEvent } from '../sse/parse-sse.ts'
+import type { PushTransform } from './push-transform.ts'
 
 /** An upstream error's meaning; `retryAfterMs` when the body itself says how long to wait (Gemini). */
 export interface DecodedError {
@@ -40,6 +41,10 @@ export interface Protocol {
   decodeStream(events: AsyncIterable<SseEvent>): AsyncGenerator<StreamPart>
   /** Yields SSE text, one event per string, ready to write to the client. */
   encodeStream(parts: AsyncIterable<StreamPart>, context: StreamContext): AsyncGenerator<string>
+  /** decodeStream as a push transform: the gateway's hot path (no promise hop per event). */
+  streamDecoder(): PushTransform<SseEvent, StreamPart>
+  /** encodeStream as a push transform. */
+  streamEncoder(context: StreamContext): PushTransform<StreamPart, string>
   /** Usage carried by one event of this protocol's stream (passthrough reads usage on the side), or undefined. */
   usageOfEvent(event: SseEvent): Usage | undefined
   /** Usage of a non-streamed response body of this protocol (passthrough), or undefined. */

@@ -8,6 +8,9 @@ export interface AttemptSignal {
   readonly isClientGone: () => boolean
   /** The first byte/event arrived: from now on only stream_idle_timeout applies. */
   readonly disarm: () => void
+  /** The attempt is over and its upstream answer was read to the end: nothing to abort. */
+  readonly release: () => void
+  /** Stop the upstream request (failure, cut stream). */
   readonly abort: () => void
 }
 
@@ -20,13 +23,18 @@ export function attemptSignal(client: AbortSignal, firstByteTimeoutMs: number): 
   }, firstByteTimeoutMs)
   const onClientAbort = () => controller.abort()
   client.addEventListener('abort', onClientAbort, { once: true })
+  const release = () => {
+    clearTimeout(timer)
+    client.removeEventListener('abort', onClientAbort)
+  }
   return {
     signal: controller.signal,
     isTimedOut: () => isTimedOut,
     isClientGone: () => client.aborted,
     disarm: () => clearTimeout(timer),
+    release,
     abort: () => {
-      clearTimeout(timer)
+      release()
       controller.abort()
     },
   }

@@ -1,6 +1,7 @@
 // Anthropic stream events → IR stream parts (https://docs.claude.com/en/docs/build-with-claude/streaming).
 import type { StopReason, StreamPart, Usage } from '../../ir/index.ts'
 import type { SseEvent } from '../../sse/parse-sse.ts'
+import { END, pushTransform, transformAsync, type PushTransform } from '../push-transform.ts'
 import { kindOfErrorType } from './error.ts'
 import { type JsonObject, isObject } from './read-json.ts'
 import { decodeStopReason } from './stop-reason.ts'
@@ -16,36 +17,40 @@ interface StreamState {
   stop: { reason: StopReason; sequence?: string } | undefined
 }
 
-export async function* decodeStream(events: AsyncIterable<SseEvent>): AsyncGenerator<StreamPart> {
+export const decodeStream = (events: AsyncIterable<SseEvent>): AsyncGenerator<StreamPart> => transformAsync(streamDecoder(), events)
+
+export const streamDecoder = (): PushTransform<SseEvent, StreamPart> => pushTransform(decodeEvents)
+
+function* decodeEvents(emit: (part: StreamPart) => void): Generator<void, void, SseEvent | typeof END> {
   const state: StreamState = { blocks: new Map(), toolCount: 0, usage: undefined, stop: undefined }
-  for await (const event of events) {
+  for (let event = yield; event !== END; event = yield) {
     const data = parseData(event.data)
     if (data === undefined) {
-      yield { type: 'error', kind: 'bad_gateway', message: 'the upstream sent a stream event that is not a JSON object' }
+      emit({ type: 'error', kind: 'bad_gateway', message: 'the upstream sent a stream event that is not a JSON object' })
       return
     }
     switch (data.type) {
       case 'message_start':
-        yield startOf(data, state)
+        emit(startOf(data, state))
         break
       case 'content_block_start':
-        yield* blockStart(data, state)
+        for (const part of blockStart(data, state)) emit(part)
         break
       case 'content_block_delta':
-        yield* blockDelta(data, state)
+        for (const part of blockDelta(data, state)) emit(part)
         break
       case 'message_delta':
         readMessageDelta(data, state)
         break
       case 'message_stop':
         // The answer is complete only now: a stream cut after message_delta yields no finish.
-        yield finishOf(state)
+        emit(finishOf(state))
         return
       case 'ping':
-        yield { type: 'ping' }
+        emit({ type: 'ping' })
         break
       case 'error':
-        yield errorOf(data)
+        emit(errorOf(data))
         return
       // content_block_stop: block ends are implied by the next part's type. Unknown events: ignored.
     }

@@ -2,6 +2,7 @@
 import { GatewayError } from '../../errors.ts'
 import type { StreamPart, Usage } from '../../ir/index.ts'
 import type { StreamContext } from '../protocol.ts'
+import { END, pushTransform, transformAsync, type PushTransform } from '../push-transform.ts'
 import { encodeStreamError } from './error.ts'
 import { messageIdOf } from './ids.ts'
 import { encodeStopReason } from './stop-reason.ts'
@@ -11,53 +12,58 @@ import { mergeUsage } from './usage.ts'
 type StartPart = Extract<StreamPart, { type: 'start' }>
 type FinishPart = Extract<StreamPart, { type: 'finish' }>
 
-export async function* encodeStream(parts: AsyncIterable<StreamPart>, context: StreamContext): AsyncGenerator<string> {
+export const encodeStream = (parts: AsyncIterable<StreamPart>, context: StreamContext): AsyncGenerator<string> =>
+  transformAsync(streamEncoder(context), parts)
+
+export const streamEncoder = (context: StreamContext): PushTransform<StreamPart, string> => pushTransform((emit) => encodeParts(emit, context))
+
+function* encodeParts(emit: (event: string) => void, context: StreamContext): Generator<void, void, StreamPart | typeof END> {
   const blocks = new BlockWriter()
   let isStarted = false
   let usage: Usage = {}
   let finish: FinishPart | undefined
-  for await (const part of parts) {
+  for (let part = yield; part !== END; part = yield) {
     // After finish only usage still matters: OpenAI sends its usage chunk after the finish_reason.
     if (finish !== undefined) {
       if (part.type === 'usage') usage = mergeUsage(usage, part.usage)
       continue
     }
     if (part.type === 'error') {
-      yield encodeStreamError(new GatewayError(part.kind, part.message))
+      emit(encodeStreamError(new GatewayError(part.kind, part.message)))
       return
     }
     if (!isStarted && part.type !== 'ping') {
       const start = part.type === 'start' ? part : undefined
       usage = mergeUsage(usage, start?.usage)
-      yield messageStart(start, context)
+      emit(messageStart(start, context))
       isStarted = true
     }
     switch (part.type) {
       case 'start':
         break // a second start part has nothing to add
       case 'ping':
-        yield sseEvent({ type: 'ping' })
+        emit(sseEvent({ type: 'ping' }))
         break
       case 'usage':
         usage = mergeUsage(usage, part.usage)
         break
       case 'finish':
-        yield* blocks.close()
+        for (const event of blocks.close()) emit(event)
         usage = mergeUsage(usage, part.usage)
         finish = part
         break
       default:
-        yield* blocks.write(part)
+        for (const event of blocks.write(part)) emit(event)
     }
   }
   if (finish === undefined) {
     // The upstream stopped before saying the answer was complete: never a fake message_stop.
-    yield* blocks.close()
-    yield encodeStreamError(new GatewayError('bad_gateway', 'the upstream stream ended early, before the answer was complete'))
+    for (const event of blocks.close()) emit(event)
+    emit(encodeStreamError(new GatewayError('bad_gateway', 'the upstream stream ended early, before the answer was complete')))
     return
   }
-  yield messageDelta(finish, usage)
-  yield sseEvent({ type: 'message_stop' })
+  emit(messageDelta(finish, usage))
+  emit(sseEvent({ type: 'message_stop' }))
 }
 
 function messageStart(start: StartPart | undefined, context: StreamContext): string {

@@ -1,9 +1,9 @@
 // The Anthropic Messages protocol: pure functions between its wire shapes and the IR.
 import type { Protocol } from '../protocol.ts'
 import { decodeRequest } from './decode-request.ts'
-import { decodeStream } from './decode-stream.ts'
+import { decodeStream, streamDecoder } from './decode-stream.ts'
 import { encodeRequest } from './encode-request.ts'
-import { encodeStream } from './encode-stream.ts'
+import { encodeStream, streamEncoder } from './encode-stream.ts'
 import { decodeError, encodeError, encodeStreamError } from './error.ts'
 import { decodeResponse, encodeResponse } from './response.ts'
 import { usageOfEvent, usageOfResponse } from './usage.ts'
@@ -16,6 +16,8 @@ export const anthropic: Protocol = {
   encodeResponse,
   decodeStream,
   encodeStream,
+  streamDecoder,
+  streamEncoder,
   usageOfEvent,
   usageOfResponse,
   encodeError,

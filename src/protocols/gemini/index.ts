@@ -3,7 +3,7 @@ import { decodeEmbeddingsResponse, encodeEmbeddingsRequest } from './embeddings.
 import { decodeError } from './error.ts'
 import { encodeRequest } from './request.ts'
 import { decodeResponse } from './response.ts'
-import { decodeStream } from './stream.ts'
+import { decodeStream, streamDecoder } from './stream.ts'
 import { usageOfEvent, usageOfResponse } from './usage.ts'
 
 /**
@@ -12,7 +12,7 @@ import { usageOfEvent, usageOfResponse } from './usage.ts'
  */
 export type UpstreamProtocol = Pick<
   Protocol,
-  'encodeRequest' | 'decodeResponse' | 'decodeStream' | 'usageOfEvent' | 'usageOfResponse' | 'decodeError'
+  'encodeRequest' | 'decodeResponse' | 'decodeStream' | 'streamDecoder' | 'usageOfEvent' | 'usageOfResponse' | 'decodeError'
 >
 
 export interface GeminiProtocol extends UpstreamProtocol {
@@ -28,6 +28,7 @@ export const gemini: GeminiProtocol = {
   encodeRequest,
   decodeResponse,
   decodeStream,
+  streamDecoder,
   usageOfEvent,
   usageOfResponse,
   decodeError,

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors.ts'
 import type { StreamPart, Usage } from '../../ir/index.ts'
 import type { SseEvent } from '../../sse/parse-sse.ts'
+import { END, pushTransform, transformAsync, type PushTransform } from '../push-transform.ts'
 import { decodeErrorObject } from './error.ts'
 import { isObject, objectOrUndefined, objectsOf, parseJson, stringOrUndefined, type JsonObject } from './narrow.ts'
 import { blockReasonOf, FALLBACK_RESPONSE_ID } from './response.ts'
@@ -87,36 +88,42 @@ function startOf(chunk: JsonObject): StreamPart {
  * after the upstream ends, with the last finishReason seen. An error before the first chunk is thrown
  * (the gateway may still fail over); after it, it becomes an error part and the stream ends.
  */
-export async function* decodeStream(events: AsyncIterable<SseEvent>): AsyncGenerator<StreamPart> {
+export const decodeStream = (events: AsyncIterable<SseEvent>): AsyncGenerator<StreamPart> => transformAsync(streamDecoder(), events)
+
+export const streamDecoder = (): PushTransform<SseEvent, StreamPart> => pushTransform(decodeEvents)
+
+function* decodeEvents(emit: (part: StreamPart) => void): Generator<void, void, SseEvent | typeof END> {
   let state: StreamState | undefined
   let finishReason: string | undefined
   let isBlocked = false
   let usage: Usage | undefined
-  for await (const event of events) {
+  for (let event = yield; event !== END; event = yield) {
     let chunk: JsonObject
     try {
       chunk = chunkOf(event)
     } catch (error) {
       if (state === undefined || !(error instanceof GatewayError)) throw error
-      yield { type: 'error', kind: error.kind, message: error.message }
+      emit({ type: 'error', kind: error.kind, message: error.message })
       return
     }
     if (state === undefined) {
       state = { responseId: stringOrUndefined(chunk.responseId), toolCount: 0, thinking: 'none' }
-      yield startOf(chunk)
+      emit(startOf(chunk))
     }
     const candidate = objectsOf(chunk.candidates)[0]
-    for (const part of objectsOf(objectOrUndefined(candidate?.content)?.parts)) yield* decodePart(part, state)
+    for (const wirePart of objectsOf(objectOrUndefined(candidate?.content)?.parts)) {
+      for (const part of decodePart(wirePart, state)) emit(part)
+    }
     finishReason = stringOrUndefined(candidate?.finishReason) ?? finishReason
     isBlocked ||= blockReasonOf(chunk) !== undefined
     usage = decodeUsage(chunk.usageMetadata) ?? usage
   }
   if (state === undefined) throw new GatewayError('bad_gateway', 'Gemini stream ended without a single event')
-  yield* closeUnsigned(state)
+  for (const part of closeUnsigned(state)) emit(part)
   if (finishReason === undefined && !isBlocked) {
-    yield { type: 'error', kind: 'bad_gateway', message: 'Gemini stream ended before its finish reason' }
+    emit({ type: 'error', kind: 'bad_gateway', message: 'Gemini stream ended before its finish reason' })
     return
   }
   const stopReason = isBlocked ? 'content_filter' : decodeStopReason(finishReason, state.toolCount > 0)
-  yield usage === undefined ? { type: 'finish', stopReason } : { type: 'finish', stopReason, usage }
+  emit(usage === undefined ? { type: 'finish', stopReason } : { type: 'finish', stopReason, usage })
 }

@@ -3,6 +3,7 @@ import type { StreamPart } from '../../ir/stream.ts'
 import type { Usage } from '../../ir/usage.ts'
 import { formatSse } from '../../sse/format-sse.ts'
 import type { StreamContext } from '../protocol.ts'
+import { END, pushTransform, transformAsync, type PushTransform } from '../push-transform.ts'
 import { encodeStreamError } from './error.ts'
 import { chatCompletionId } from './response.ts'
 import { encodeStopReason } from './stop-reason.ts'
@@ -17,17 +18,22 @@ const DONE = 'data: [DONE]\n\n'
  * the usage chunk, every tool-call delta has its index, and the stream always ends with a
  * finish_reason and [DONE], or with an error data line and nothing after it.
  */
-export async function* encodeStream(parts: AsyncIterable<StreamPart>, context: StreamContext): AsyncGenerator<string> {
+export const encodeStream = (parts: AsyncIterable<StreamPart>, context: StreamContext): AsyncGenerator<string> =>
+  transformAsync(streamEncoder(context), parts)
+
+export const streamEncoder = (context: StreamContext): PushTransform<StreamPart, string> => pushTransform((emit) => encodeParts(emit, context))
+
+function* encodeParts(emit: (event: string) => void, context: StreamContext): Generator<void, void, StreamPart | typeof END> {
   let id = chatCompletionId(context.id)
   let model = context.model
   let hasStarted = false
   let usage: Usage | undefined
   const chunk = (delta: OpenAIChunkDelta, finishReason: OpenAIFinishReason | null = null): string =>
     formatChunk({ id, model, created: context.created }, [{ index: 0, delta, finish_reason: finishReason }])
-  for await (const part of parts) {
+  for (let part = yield; part !== END; part = yield) {
     if (part.type === 'ping') continue
     if (part.type === 'error') {
-      yield encodeStreamError(new GatewayError(part.kind, part.message))
+      emit(encodeStreamError(new GatewayError(part.kind, part.message)))
       return
     }
     if (part.type === 'start') {
@@ -37,37 +43,37 @@ export async function* encodeStream(parts: AsyncIterable<StreamPart>, context: S
     }
     if (!hasStarted) {
       hasStarted = true
-      yield chunk({ role: 'assistant', content: '' })
+      emit(chunk({ role: 'assistant', content: '' }))
     }
     switch (part.type) {
       case 'text':
-        yield chunk({ content: part.text })
+        emit(chunk({ content: part.text }))
         break
       case 'thinking':
-        yield chunk({ reasoning_content: part.text })
+        emit(chunk({ reasoning_content: part.text }))
         break
       case 'tool_call_start':
-        yield chunk({ tool_calls: [{ index: part.index, id: part.id, type: 'function', function: { name: part.name, arguments: '' } }] })
+        emit(chunk({ tool_calls: [{ index: part.index, id: part.id, type: 'function', function: { name: part.name, arguments: '' } }] }))
         break
       case 'tool_call_delta':
-        yield chunk({ tool_calls: [{ index: part.index, function: { arguments: part.arguments } }] })
+        emit(chunk({ tool_calls: [{ index: part.index, function: { arguments: part.arguments } }] }))
         break
       case 'usage':
         usage = mergeUsage(usage, part.usage)
         break
       case 'finish':
-        yield chunk({}, encodeStopReason(part.stopReason))
+        emit(chunk({}, encodeStopReason(part.stopReason)))
         if (context.includeUsage) {
           const total = encodeUsage(mergeUsage(usage, part.usage) ?? {}, context.estimatedInputTokens)
-          yield formatChunk({ id, model, created: context.created }, [], total)
+          emit(formatChunk({ id, model, created: context.created }, [], total))
         }
-        yield DONE
+        emit(DONE)
         return
       // signature and redacted_thinking mean nothing to an OpenAI client: dropped.
     }
   }
   // The parts ended without a finish: the upstream was cut off. Say so; never a fake [DONE].
-  yield encodeStreamError(new GatewayError('bad_gateway', 'upstream stream ended before the answer was complete'))
+  emit(encodeStreamError(new GatewayError('bad_gateway', 'upstream stream ended before the answer was complete')))
 }
 
 type ChunkHead = Pick<OpenAIChatChunk, 'id' | 'model' | 'created'>

@@ -1,8 +1,8 @@
 import type { Protocol } from '../protocol.ts'
 import { decodeRequest } from './decode-request.ts'
-import { decodeStream } from './decode-stream.ts'
+import { decodeStream, streamDecoder } from './decode-stream.ts'
 import { encodeRequest } from './encode-request.ts'
-import { encodeStream } from './encode-stream.ts'
+import { encodeStream, streamEncoder } from './encode-stream.ts'
 import { decodeError, encodeError, encodeStreamError } from './error.ts'
 import { decodeResponse, encodeResponse } from './response.ts'
 import { usageOfEvent, usageOfResponse } from './usage.ts'
@@ -18,6 +18,8 @@ export const openai: Protocol = {
   encodeResponse: (response) => encodeResponse(response, Math.floor(Date.now() / 1000)),
   decodeStream,
   encodeStream,
+  streamDecoder,
+  streamEncoder,
   usageOfEvent,
   usageOfResponse,
   encodeError,
