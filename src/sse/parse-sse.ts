@@ -12,27 +12,23 @@ export interface SseEvent {
 export class SseParser {
   private buffer = ''
   private eventName: string | undefined
-  private dataLines: string[] = []
+  /** The event's data so far (lines joined with \n); undefined before its first data line. */
+  private data: string | undefined
   private isAfterCr = false
 
   constructor(private readonly onEvent: (event: SseEvent) => void) {}
 
   push(text: string): void {
     let start = 0
-    if (this.isAfterCr && text.startsWith('\n')) start = 1 // the LF of a CRLF split across chunks
+    if (this.isAfterCr && text.charCodeAt(0) === 10) start = 1 // the LF of a CRLF split across chunks
     this.isAfterCr = false
-    for (let i = start; i < text.length; i++) {
-      const code = text.charCodeAt(i)
-      if (code !== 10 && code !== 13) continue
-      this.line(this.buffer + text.slice(start, i))
-      this.buffer = ''
-      if (code === 13) {
-        if (i + 1 === text.length) this.isAfterCr = true
-        else if (text.charCodeAt(i + 1) === 10) i++
-      }
-      start = i + 1
+    // Most servers end lines with LF alone: find them with indexOf; CR (alone or in CRLF) takes the slow path.
+    if (text.includes('\r')) return this.pushWithCr(text, start)
+    for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+      this.line(this.takeLine(text, start, end))
+      start = end + 1
     }
-    this.buffer += text.slice(start)
+    if (start < text.length) this.buffer += text.slice(start)
   }
 
   /** The stream ended: a final event without its blank line is still delivered. */
@@ -42,23 +38,44 @@ export class SseParser {
     this.line('')
   }
 
+  private pushWithCr(text: string, start: number): void {
+    for (let i = start; i < text.length; i++) {
+      const code = text.charCodeAt(i)
+      if (code !== 10 && code !== 13) continue
+      this.line(this.takeLine(text, start, i))
+      if (code === 13) {
+        if (i + 1 === text.length) this.isAfterCr = true
+        else if (text.charCodeAt(i + 1) === 10) i++
+      }
+      start = i + 1
+    }
+    if (start < text.length) this.buffer += text.slice(start)
+  }
+
+  /** The line ending at `end`, joined to what an earlier chunk left unfinished. */
+  private takeLine(text: string, start: number, end: number): string {
+    if (this.buffer === '') return text.slice(start, end)
+    const line = this.buffer + text.slice(start, end)
+    this.buffer = ''
+    return line
+  }
+
   private line(line: string): void {
     if (line === '') {
-      if (this.dataLines.length > 0 || this.eventName !== undefined) {
-        const event: SseEvent = { data: this.dataLines.join('\n') }
+      if (this.data !== undefined || this.eventName !== undefined) {
+        const event: SseEvent = { data: this.data ?? '' }
         if (this.eventName !== undefined) event.event = this.eventName
         this.onEvent(event)
       }
       this.eventName = undefined
-      this.dataLines = []
+      this.data = undefined
       return
     }
-    if (line.charCodeAt(0) === 58) return // ":" comment
     const colon = line.indexOf(':')
+    if (colon === 0) return // a comment
     const field = colon === -1 ? line : line.slice(0, colon)
-    let value = colon === -1 ? '' : line.slice(colon + 1)
-    if (value.charCodeAt(0) === 32) value = value.slice(1)
-    if (field === 'data') this.dataLines.push(value)
+    const value = colon === -1 ? '' : line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1)
+    if (field === 'data') this.data = this.data === undefined ? value : `${this.data}\n${value}`
     else if (field === 'event') this.eventName = value
     // id and retry have no use in a gateway: ignored.
   }

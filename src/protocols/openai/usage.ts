@@ -68,7 +68,7 @@ export function usageOfResponse(body: unknown): Usage | undefined {
  */
 export function usageOfEvent(event: SseEvent): Usage | undefined {
   const data = event.data
-  const key = data.lastIndexOf('"usage"')
+  const key = data.indexOf('"usage"')
   if (key === -1) return undefined
   let at = key + '"usage"'.length
   while (data[at] === ' ' || data[at] === ':') at++
