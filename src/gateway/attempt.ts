@@ -38,7 +38,7 @@ export interface ClientSide {
 }
 
 export type AttemptResult =
-  | { kind: 'answered'; body: string | AsyncGenerator<Uint8Array | string>; contentType: string; usage?: Usage; isStream: boolean }
+  | { kind: 'answered'; body: string | ReadableStream; contentType: string; usage?: Usage; isStream: boolean }
   | { kind: 'failed'; failure: UpstreamFailure }
   | { kind: 'client_gone' }
 
@@ -64,7 +64,7 @@ export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: C
   const upstream = call.response
   if (!upstream.ok) return failed(await failureOf(upstream, plan.codec, attempt, gateway.now()))
   if (plan.isStreaming && (upstream.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    const options = { idleMs: gateway.config.streamIdleTimeoutMs, pingMs: gateway.pingMs, now: gateway.now, onEnd: onStreamEnd }
+    const options = { watch: gateway.streamWatch, now: gateway.now, onEnd: onStreamEnd }
     const opened: OpenedStream = plan.translation
       ? await openTranslatedStream(upstream, plan.codec, plan.inbound, plan.translation.streamContext, attempt, options)
       : await openPassthroughStream(upstream, plan.inbound, attempt, { ...options, dropsUsageChunk: plan.dropsUsageChunk ?? false })

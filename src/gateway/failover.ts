@@ -78,7 +78,7 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
       } else {
         finishRequest(gateway, record, { status: 200, usage: result.usage ?? {}, isCutShort: false })
       }
-      return new Response(result.body as ConstructorParameters<typeof Response>[0], { status: 200, headers })
+      return new Response(result.body, { status: 200, headers })
     }
     const verdict = classifyFailure(result.failure)
     if (verdict.shouldCoolDown) gateway.store.setCooldown(backend.id, cooldownUntil(result.failure.retryAfterMs ?? backend.cooldownMs, gateway.now()))

@@ -5,6 +5,7 @@ import type { BackendCodec } from '../protocols/backend-codec.ts'
 import type { Store } from '../store/store.ts'
 import type { Authenticator } from '../server/auth.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import type { StreamWatch } from './stream-watch.ts'
 
 /** Everything a request handler needs, created once by startServer and passed down (no module state). */
 export interface Gateway {
@@ -22,7 +23,7 @@ export interface Gateway {
   /** Wall-clock ms (Date.now in the server, a fake clock in tests). */
   now: () => number
   random: () => number
-  /** How often a silent translated stream sends Anthropic clients a ping (10 s; tests shorten it). */
-  pingMs: number
+  /** Pings silent streams and ends idle ones (stream_idle_timeout), all from one timer. */
+  streamWatch: StreamWatch
   nextRequestId: () => number
 }

@@ -4,8 +4,9 @@ import type { Protocol } from '../protocols/protocol.ts'
 import { formatSse } from '../sse/format-sse.ts'
 import { type SseEvent, SseParser } from '../sse/parse-sse.ts'
 import type { AttemptSignal } from '../upstream/attempt-signal.ts'
-import { withHeartbeat } from './heartbeat.ts'
 import { mergeUsage } from './outcome.ts'
+import { relayStream } from './relay-stream.ts'
+import type { StreamWatch } from './stream-watch.ts'
 import type { UpstreamFailure } from './upstream-failure.ts'
 
 export interface StreamEnd {
@@ -14,9 +15,13 @@ export interface StreamEnd {
   errorMessage?: string
 }
 
-export type OpenedStream =
-  | { ok: true; body: AsyncGenerator<Uint8Array | string> }
-  | { ok: false; failure: UpstreamFailure }
+export type OpenedStream = { ok: true; body: ReadableStream } | { ok: false; failure: UpstreamFailure }
+
+export interface StreamOptions {
+  watch: StreamWatch
+  now: () => number
+  onEnd: (end: StreamEnd) => void
+}
 
 const isTerminal = (protocol: Protocol, event: SseEvent) =>
   protocol.name === 'openai' ? event.data === '[DONE]' : event.event === 'message_stop'
@@ -27,6 +32,10 @@ const isErrorEvent = (protocol: Protocol, event: SseEvent) =>
 /** OpenAI's usage-only chunk (`choices: []`), sent because llmux asked for it. */
 const isUsageOnly = (event: SseEvent) => event.data.includes('"choices":[]') && event.data.includes('"usage"')
 
+/** A failure before the first event: the attempt can still fail over. */
+export const earlyFailure = (attempt: AttemptSignal): UpstreamFailure =>
+  attempt.isTimedOut() ? { isTimeout: true, message: 'no first event before request_timeout' } : { isConnectionError: true, message: 'upstream stream failed before its first event' }
+
 /**
  * Same-protocol stream: upstream bytes are forwarded as they arrive; an SSE parser reads usage on the
  * side. Waits for the first event before answering so a failure can still fail over (SPEC §6).
@@ -36,11 +45,12 @@ export async function openPassthroughStream(
   upstream: Response,
   protocol: Protocol,
   attempt: AttemptSignal,
-  options: { idleMs: number; now: () => number; onEnd: (end: StreamEnd) => void; dropsUsageChunk?: boolean },
+  options: StreamOptions & { dropsUsageChunk?: boolean },
 ): Promise<OpenedStream> {
   const usage: Usage = {}
   let first: SseEvent | undefined
   let isComplete = false
+  let errorMessage: string | undefined
   const reemitted: string[] | undefined = options.dropsUsageChunk ? [] : undefined
   const parser = new SseParser((event) => {
     first ??= event
@@ -48,48 +58,62 @@ export async function openPassthroughStream(
     else mergeUsage(usage, protocol.usageOfEvent(event))
     if (reemitted && !isUsageOnly(event)) reemitted.push(formatSse(event.data, event.event))
   })
-  const decoder = new TextDecoder()
+  const text = new TextDecoder()
   const chunks = upstream.body![Symbol.asyncIterator]()
-  const buffered: Uint8Array[] = []
+  const head: Uint8Array[] = []
   try {
     while (first === undefined) {
       const { done, value } = await chunks.next()
       if (done) break
-      buffered.push(value)
-      parser.push(decoder.decode(value, { stream: true }))
+      head.push(value)
+      parser.push(text.decode(value, { stream: true }))
     }
   } catch {
-    return { ok: false, failure: attempt.isTimedOut() ? { isTimeout: true, message: 'no first event before request_timeout' } : { isConnectionError: true, message: 'upstream stream failed before its first event' } }
+    return { ok: false, failure: earlyFailure(attempt) }
   }
   attempt.disarm()
   if (first === undefined) return { ok: false, failure: { status: 502, message: 'upstream closed the stream before any event' } }
   if (isErrorEvent(protocol, first)) {
     const { kind, message } = protocol.decodeError(200, first.data)
-    return { ok: false, failure: { status: new GatewayError(kind, message).status, bodyText: first.data, message } }
+    return { ok: false, failure: { status: new GatewayError(kind, message).status, kind, bodyText: first.data, message } }
   }
-  return { ok: true, body: forward(buffered, chunks) }
-
-  async function* forward(head: Uint8Array[], rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array | string> {
-    let errorMessage: string | undefined
-    try {
-      if (reemitted) yield* reemitted.splice(0)
-      else yield* head
-      for await (const chunk of withHeartbeat(rest, { pingMs: options.idleMs, idleMs: options.idleMs, now: options.now })) {
-        parser.push(decoder.decode(chunk, { stream: true }))
-        if (reemitted) yield* reemitted.splice(0)
-        else yield chunk
-      }
+  const take = () => reemitted!.splice(0).join('')
+  const relay = {
+    onChunk(chunk: Uint8Array) {
+      parser.push(text.decode(chunk, { stream: true }))
+      return reemitted ? take() : chunk
+    },
+    onEnd() {
+      parser.push(text.decode())
       parser.end()
-      if (reemitted) yield* reemitted.splice(0)
-      if (!isComplete) errorMessage = 'upstream stream ended before it finished'
-    } catch (error) {
-      if (attempt.isClientGone()) return
-      errorMessage = error instanceof GatewayError ? error.message : 'upstream stream failed'
-    } finally {
+      const rest = reemitted ? take() : ''
+      if (isComplete) return rest
+      errorMessage = 'upstream stream ended before it finished'
+      return rest + protocol.encodeStreamError(new GatewayError('bad_gateway', errorMessage))
+    },
+    onError(error: GatewayError) {
+      errorMessage = error.message
+      return protocol.encodeStreamError(error)
+    },
+    // Same protocol: the upstream's own keep-alives (Anthropic pings) pass through; none is added.
+    onSilence: () => '',
+    isDone: () => false,
+    onClose() {
       if (isComplete && errorMessage === undefined) attempt.release()
       else attempt.abort()
       options.onEnd({ usage, isComplete: isComplete && errorMessage === undefined, errorMessage })
-    }
-    if (errorMessage !== undefined) yield protocol.encodeStreamError(new GatewayError('bad_gateway', errorMessage))
+    },
   }
+  return { ok: true, body: relayStream(reemitted ? take() : concat(head), chunks, relay, attempt, options.watch, options.now) }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]
+  const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
+  let at = 0
+  for (const part of parts) {
+    joined.set(part, at)
+    at += part.length
+  }
+  return joined
 }

@@ -16,6 +16,7 @@ import { baseHeadersOf } from '../upstream/endpoint.ts'
 import { openStore } from '../store/open-store.ts'
 import type { Store } from '../store/store.ts'
 import { createAuthenticator } from './auth.ts'
+import { StreamWatch } from '../gateway/stream-watch.ts'
 import { Metrics } from '../metrics/metrics.ts'
 import { renderState } from '../metrics/render-state.ts'
 import { gemini } from '../protocols/gemini/index.ts'
@@ -55,7 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     providerHeaders: new Map(Object.values(config.providers).map((provider) => [provider.name, baseHeadersOf(provider)])),
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
-    pingMs: options.pingMs ?? 10_000,
+    streamWatch: new StreamWatch(options.pingMs ?? 10_000, config.streamIdleTimeoutMs, options.now ?? Date.now),
     nextRequestId: () => ++requestCount,
   }
   const chat = (protocol: Protocol) => (request: Request, server: Server<unknown>) => {

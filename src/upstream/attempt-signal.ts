@@ -21,7 +21,11 @@ export function attemptSignal(client: AbortSignal, firstByteTimeoutMs: number): 
     isTimedOut = true
     controller.abort()
   }, firstByteTimeoutMs)
-  const onClientAbort = () => controller.abort()
+  // The client left: stop the upstream and the first-byte timer (a live timer would keep the process up).
+  const onClientAbort = () => {
+    clearTimeout(timer)
+    controller.abort()
+  }
   client.addEventListener('abort', onClientAbort, { once: true })
   const release = () => {
     clearTimeout(timer)
