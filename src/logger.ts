@@ -6,6 +6,8 @@ const rank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
 export interface Logger {
   /** --verbose: routing decisions, upstream URLs and timings. */
   readonly isVerbose: boolean
+  /** Info lines are written: callers skip building them otherwise (they run on every request). */
+  readonly isInfo: boolean
   debug(message: string): void
   info(message: string): void
   warn(message: string): void
@@ -41,7 +43,7 @@ export function createLogger(
   const at = (lvl: LogLevel) => (message: string) => {
     if (rank[lvl] >= min) write(`${new Date(now()).toISOString()} ${lvl === 'info' ? '' : `${lvl.toUpperCase()} `}${message}\n`)
   }
-  return { isVerbose: options.isVerbose ?? false, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+  return { isVerbose: options.isVerbose ?? false, isInfo: min <= rank.info, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }
 
-export const silentLogger: Logger = { isVerbose: false, debug() {}, info() {}, warn() {}, error() {} }
+export const silentLogger: Logger = { isVerbose: false, isInfo: false, debug() {}, info() {}, warn() {}, error() {} }

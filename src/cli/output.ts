@@ -1,7 +1,11 @@
-import kleur from 'kleur'
+import type Kleur from 'kleur'
 
-/** Colours only on a terminal and never with NO_COLOR (https://no-color.org). The only place kleur is used. */
-export function colors(stream: { isTTY?: boolean } = process.stdout): typeof kleur {
+/**
+ * Colours only on a terminal and never with NO_COLOR (https://no-color.org). The only place kleur is
+ * used. Loaded on first use: kleur reads process.stdout when imported, which costs `llmux start` ~30 ms.
+ */
+export function colors(stream: { isTTY?: boolean } = process.stdout): typeof Kleur {
+  const kleur: typeof Kleur = require('kleur')
   kleur.enabled = Boolean(stream.isTTY) && !process.env.NO_COLOR
   return kleur
 }

@@ -61,7 +61,7 @@ export function finishRequest(gateway: Gateway, record: RequestRecord, outcome: 
   // Requests refused before routing (bad JSON, auth) are counted in metrics, not kept in the usage log.
   if (record.requestedModel !== undefined) gateway.store.recordRequest(finished)
   gateway.metrics.record({ ...finished, overheadMs: record.overheadMs })
-  gateway.logger.info(completionLine(record, outcome, totalMs, costUsd))
+  if (gateway.logger.isInfo) gateway.logger.info(completionLine(record, outcome, totalMs, costUsd))
 }
 
 function completionLine(record: RequestRecord, outcome: Outcome, totalMs: number, costUsd: number | undefined): string {

@@ -29,7 +29,7 @@ export async function serveRequest(
   const record = newRecord(gateway, inbound.name)
   // The arrival line comes first, before anything can fail, so every request has one. (The route is
   // given by the caller: reading request.url costs more than the rest of the line.)
-  gateway.logger.info(`#${record.id} ← POST ${route}`)
+  if (gateway.logger.isInfo) gateway.logger.info(`#${record.id} ← POST ${route}`)
   try {
     const client = gateway.authenticator.authenticate(request.headers)
     record.client = client?.name

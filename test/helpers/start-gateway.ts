@@ -14,5 +14,5 @@ export async function startGateway(toml: string, options: StartOptions & { env?:
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = []
   const push = (message: string) => void lines.push(message)
-  return { lines, isVerbose: true, debug: push, info: push, warn: push, error: push }
+  return { lines, isVerbose: true, isInfo: true, debug: push, info: push, warn: push, error: push }
 }

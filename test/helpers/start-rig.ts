@@ -115,6 +115,7 @@ export function watchedLogger(): WatchedLogger {
   return {
     lines,
     isVerbose: false,
+    isInfo: true,
     debug: push,
     info: push,
     warn: push,
