@@ -29,6 +29,13 @@ const isTerminal = (protocol: Protocol, event: SseEvent) =>
 const isErrorEvent = (protocol: Protocol, event: SseEvent) =>
   protocol.name === 'openai' ? event.data.startsWith('{"error"') : event.event === 'error'
 
+/**
+ * Whether a chunk of a passthrough stream can hold anything llmux reads (usage, the end, an error).
+ * Chunks that cannot, and that end on an event boundary, skip the SSE parser entirely.
+ */
+const mayMatter = (protocol: Protocol, text: string) =>
+  protocol.name === 'openai' ? text.includes('"usage"') || text.includes('[DONE]') || text.includes('"error"') : text.includes('"message_') || text.includes('error')
+
 /** OpenAI's usage-only chunk (`choices: []`), sent because llmux asked for it. */
 const isUsageOnly = (event: SseEvent) => event.data.includes('"choices":[]') && event.data.includes('"usage"')
 
@@ -80,8 +87,13 @@ export async function openPassthroughStream(
   const take = () => reemitted!.splice(0).join('')
   const relay = {
     onChunk(chunk: Uint8Array) {
-      parser.push(text.decode(chunk, { stream: true }))
-      return reemitted ? take() : chunk
+      const decoded = text.decode(chunk, { stream: true })
+      if (reemitted) {
+        parser.push(decoded)
+        return take()
+      }
+      if (!parser.isBetweenEvents() || !decoded.endsWith('\n\n') || mayMatter(protocol, decoded)) parser.push(decoded)
+      return chunk
     },
     onEnd() {
       parser.push(text.decode())

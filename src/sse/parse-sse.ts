@@ -31,6 +31,11 @@ export class SseParser {
     if (start < text.length) this.buffer += text.slice(start)
   }
 
+  /** Nothing is half-read: the next text starts a new event (a caller may skip text it has no use for). */
+  isBetweenEvents(): boolean {
+    return this.buffer === '' && this.data === undefined && this.eventName === undefined && !this.isAfterCr
+  }
+
   /** The stream ended: a final event without its blank line is still delivered. */
   end(): void {
     if (this.buffer) this.line(this.buffer)
