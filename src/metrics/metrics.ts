@@ -1,23 +1,11 @@
+import type { RequestRecord } from '../store/store.ts'
 import { Counter, Histogram, labelsOf } from './histogram.ts'
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1]
 
-export interface FinishedRequest {
-  protocol: string
-  backend?: string
-  client?: string
-  status: number
-  isCutShort: boolean
-  inputTokens?: number
-  outputTokens?: number
-  cacheReadTokens?: number
-  cacheWriteTokens?: number
-  costUsd?: number
-  totalMs: number
-  firstByteMs?: number
-  overheadMs?: number
-}
+/** One finished request as the store records it, plus llmux's own time for the overhead histogram. */
+export type FinishedRequest = RequestRecord & { overheadMs?: number }
 
 /** What went wrong, coarsely, for llmux_errors_total. */
 export function errorClassOf(status: number, isCutShort: boolean): string | undefined {

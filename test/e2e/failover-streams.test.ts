@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { manualSse, openaiStreamChunks, sseResponse, type MockHandler } from '../helpers/mock-upstream.ts'
-import { startRig, type Rig, type RigBackend, type RigOptions } from '../helpers/start-rig.ts'
+import { type Rig, rigsPerTest } from '../helpers/start-rig.ts'
 
 /** SPEC §6 for streams and for clients that go away: fail over only while the client has seen nothing. */
-const rigs: Rig[] = []
-afterEach(async () => {
-  await Promise.all(rigs.splice(0).map((rig) => rig.stop()))
-})
-async function rig(backends: RigBackend[], options?: RigOptions): Promise<Rig> {
-  const started = await startRig(backends, options)
-  rigs.push(started)
-  return started
-}
+const rig = rigsPerTest()
 
 const streams = (words: string[]): MockHandler => () => sseResponse(openaiStreamChunks(words, { usage: true }))
 const chunk = (content: string) =>

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { openaiCompletion, openaiStreamChunks, sseResponse, type MockHandler } from '../helpers/mock-upstream.ts'
-import { refusedUrl, startRig, type Rig, type RigBackend, type RigOptions } from '../helpers/start-rig.ts'
+import { refusedUrl, type Rig, type RigBackend, rigsPerTest } from '../helpers/start-rig.ts'
 
 /** SPEC §5–§6 through the gateway: which backend serves, when llmux moves on, and when it does not. */
-const rigs: Rig[] = []
-afterEach(async () => {
-  await Promise.all(rigs.splice(0).map((rig) => rig.stop()))
-})
-async function rig(backends: RigBackend[], options?: RigOptions): Promise<Rig> {
-  const started = await startRig(backends, options)
-  rigs.push(started)
-  return started
-}
+const rig = rigsPerTest()
 
 const answers = (text: string): MockHandler => (request) =>
   request.body.stream === true ? sseResponse(openaiStreamChunks(text.split(' '), { usage: true })) : Response.json(openaiCompletion(text))

@@ -1,22 +1,14 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openaiCompletion, openaiStreamChunks, sseResponse, type MockHandler } from '../helpers/mock-upstream.ts'
 import { runCli } from '../helpers/run-cli.ts'
-import { startRig, type Rig, type RigBackend, type RigOptions } from '../helpers/start-rig.ts'
+import { startRig, type Rig, rigsPerTest } from '../helpers/start-rig.ts'
 import { parseMetrics, valueOf } from '../helpers/parse-metrics.ts'
 
 /** SPEC §8 observability: /metrics, the x-llmux-overhead-ms header and `llmux stats`. */
-const rigs: Rig[] = []
-afterEach(async () => {
-  await Promise.all(rigs.splice(0).map((rig) => rig.stop()))
-})
-async function rig(backends: RigBackend[], options?: RigOptions): Promise<Rig> {
-  const started = await startRig(backends, options)
-  rigs.push(started)
-  return started
-}
+const rig = rigsPerTest()
 const dir = mkdtempSync(join(tmpdir(), 'llmux-metrics-'))
 
 const answers: MockHandler = (request) =>

@@ -1,23 +1,15 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { anthropicEvents, anthropicMessage, openaiCompletion, sseResponse, type MockHandler, type SeenRequest } from '../helpers/mock-upstream.ts'
-import { startRig, type Rig, type RigBackend, type RigOptions } from '../helpers/start-rig.ts'
+import { type Rig, rigsPerTest } from '../helpers/start-rig.ts'
 import { parseMetrics, valueOf } from '../helpers/parse-metrics.ts'
 
 /**
  * SPEC §8: what llmux records per request matches what the upstream reported, cached tokens counted
  * once; budgets and per-client limits are enforced before anything goes upstream.
  */
-const rigs: Rig[] = []
-afterEach(async () => {
-  await Promise.all(rigs.splice(0).map((rig) => rig.stop()))
-})
-async function rig(backends: RigBackend[], options?: RigOptions): Promise<Rig> {
-  const started = await startRig(backends, options)
-  rigs.push(started)
-  return started
-}
+const rig = rigsPerTest()
 
 // Every upstream reports 60 uncached input tokens, 40 cache reads and 20 output tokens, each in its own way.
 const PRICES = 'price_input = 2\nprice_output = 10\nprice_cache_read = 0.5'

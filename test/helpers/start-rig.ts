@@ -1,3 +1,4 @@
+import { afterEach } from 'bun:test'
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import type { Logger } from '../../src/logger.ts'
@@ -88,6 +89,19 @@ export async function startRig(backends: RigBackend[], options: RigOptions = {})
 }
 
 /** A URL where nothing listens: a server is started on a free port and stopped again. */
+/** A `rig()` for a test file: every rig it starts is stopped after each test. */
+export function rigsPerTest(): (backends: RigBackend[], options?: RigOptions) => Promise<Rig> {
+  const rigs: Rig[] = []
+  afterEach(async () => {
+    await Promise.all(rigs.splice(0).map((rig) => rig.stop()))
+  })
+  return async (backends, options) => {
+    const started = await startRig(backends, options)
+    rigs.push(started)
+    return started
+  }
+}
+
 export async function refusedUrl(): Promise<string> {
   const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('') })
   const url = `http://127.0.0.1:${server.port}`
