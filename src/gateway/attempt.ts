@@ -4,7 +4,7 @@ import type { Usage } from '../ir/usage.ts'
 import type { BackendCodec } from '../protocols/backend-codec.ts'
 import { retryAfterMsOf } from '../routing/cooldowns.ts'
 import type { Protocol, StreamContext } from '../protocols/protocol.ts'
-import { attemptSignal, type AttemptSignal } from '../upstream/attempt-signal.ts'
+import type { AttemptSignal } from '../upstream/attempt-timers.ts'
 import { callBackend } from '../upstream/call-backend.ts'
 import { withClientHeaders } from '../upstream/endpoint.ts'
 import type { Gateway } from './gateway.ts'
@@ -51,7 +51,7 @@ export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: C
   const headers = withClientHeaders(gateway.providerHeaders.get(backend.provider.name) ?? {}, backend.provider, client.headers)
   if (gateway.logger.isVerbose) gateway.logger.debug(`→ ${backend.id} POST ${plan.url.replace(/([?&]key=)[^&]+/, '$1…')}`)
 
-  const attempt = attemptSignal(client.signal, gateway.config.requestTimeoutMs)
+  const attempt = gateway.attemptTimers.start(client.signal, gateway.config.requestTimeoutMs)
   const call = await callBackend(backend.provider, { url: plan.url, headers, body: plan.body }, attempt, gateway.now())
   const failed = (failure: UpstreamFailure): AttemptResult => {
     attempt.abort()

@@ -3,7 +3,6 @@ import type { Protocol } from '../protocols/protocol.ts'
 import { needsOf } from '../routing/needs.ts'
 import { selectBackends } from '../routing/router.ts'
 import { readJsonBody } from '../server/read-body.ts'
-import { attemptSignal } from '../upstream/attempt-signal.ts'
 import { callBackend } from '../upstream/call-backend.ts'
 import { urlOf, withClientHeaders } from '../upstream/endpoint.ts'
 import type { Gateway } from './gateway.ts'
@@ -43,7 +42,7 @@ export async function handleCountTokens(gateway: Gateway, request: Request, anth
 async function forward(gateway: Gateway, request: Request, text: string, json: Record<string, unknown>, backend: Gateway['backends'][number]): Promise<string | undefined> {
   const body = json.model === backend.model ? text : JSON.stringify({ ...json, model: backend.model })
   const headers = withClientHeaders(gateway.providerHeaders.get(backend.provider.name) ?? {}, backend.provider, request.headers)
-  const attempt = attemptSignal(request.signal, gateway.config.requestTimeoutMs)
+  const attempt = gateway.attemptTimers.start(request.signal, gateway.config.requestTimeoutMs)
   const call = await callBackend(backend.provider, { url: urlOf(backend.provider, 'count_tokens'), headers, body }, attempt, gateway.now())
   try {
     if (call.kind === 'client_gone') throw new GatewayError('api_error', 'client went away')

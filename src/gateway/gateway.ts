@@ -6,6 +6,7 @@ import type { Store } from '../store/store.ts'
 import type { Authenticator } from '../server/auth.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { StreamWatch } from './stream-watch.ts'
+import type { AttemptTimers } from '../upstream/attempt-timers.ts'
 
 /** Everything a request handler needs, created once by startServer and passed down (no module state). */
 export interface Gateway {
@@ -23,6 +24,8 @@ export interface Gateway {
   /** Wall-clock ms (Date.now in the server, a fake clock in tests). */
   now: () => number
   random: () => number
+  /** Watches in-flight upstream attempts for request_timeout and clients that leave, from one timer. */
+  attemptTimers: AttemptTimers
   /** Pings silent streams and ends idle ones (stream_idle_timeout), all from one timer. */
   streamWatch: StreamWatch
   nextRequestId: () => number

@@ -69,6 +69,23 @@ function addPart(tally: Tally, part: ContentPart): void {
 function addTool(tally: Tally, tool: ToolDefinition): void {
   tally.extraTokens += TOKENS_PER_TOOL
   tally.textChars += tool.name.length + (tool.description?.length ?? 0)
-  // Schemas are small next to the conversation, so serialising them costs little.
-  tally.jsonChars += JSON.stringify(tool.inputSchema).length
+  tally.jsonChars += jsonLength(tool.inputSchema)
+}
+
+/**
+ * About the length JSON.stringify would give (escapes aside), without building the string: Claude Code
+ * sends a dozen schemas on every request, and the profile showed serialising them on the hot path.
+ */
+function jsonLength(value: unknown): number {
+  if (typeof value === 'string') return value.length + 2
+  if (typeof value === 'number') return value < 10 && value >= 0 ? 1 : String(value).length
+  if (typeof value === 'boolean') return value ? 4 : 5
+  if (value === null || typeof value !== 'object') return 4
+  let length = 2
+  if (Array.isArray(value)) {
+    for (const item of value) length += jsonLength(item) + 1
+    return length
+  }
+  for (const key in value) length += key.length + 4 + jsonLength((value as Record<string, unknown>)[key])
+  return length
 }

@@ -17,6 +17,7 @@ import { openStore } from '../store/open-store.ts'
 import type { Store } from '../store/store.ts'
 import { createAuthenticator } from './auth.ts'
 import { StreamWatch } from '../gateway/stream-watch.ts'
+import { AttemptTimers } from '../upstream/attempt-timers.ts'
 import { Metrics } from '../metrics/metrics.ts'
 import { renderState } from '../metrics/render-state.ts'
 import { gemini } from '../protocols/gemini/index.ts'
@@ -56,6 +57,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     providerHeaders: new Map(Object.values(config.providers).map((provider) => [provider.name, baseHeadersOf(provider)])),
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
+    attemptTimers: new AttemptTimers(),
     streamWatch: new StreamWatch(options.pingMs ?? 10_000, config.streamIdleTimeoutMs, options.now ?? Date.now),
     nextRequestId: () => ++requestCount,
   }

@@ -1,6 +1,6 @@
 import type { ProviderConfig } from '../config/config.ts'
 import { mockResponse } from '../providers/mock.ts'
-import type { AttemptSignal } from './attempt-signal.ts'
+import type { AttemptSignal } from './attempt-timers.ts'
 
 export interface UpstreamRequest {
   url: string
