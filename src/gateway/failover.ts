@@ -3,6 +3,7 @@ import { GatewayError } from '../errors.ts'
 import type { Protocol } from '../protocols/protocol.ts'
 import { cooldownUntil } from '../routing/cooldowns.ts'
 import { classifyFailure } from '../routing/failure.ts'
+import type { ProblemKind } from '../routing/backend-fit.ts'
 import type { Needs } from '../routing/needs.ts'
 import { selectBackends } from '../routing/router.ts'
 import { sendAttempt, type AttemptPlan, type ClientSide } from './attempt.ts'
@@ -20,6 +21,11 @@ export interface FailoverRequest {
   /** Restricts the pool (legacy completions: OpenAI-protocol backends only). */
   isEligible?: (backend: BackendConfig) => boolean
   plan: (backend: BackendConfig) => AttemptPlan
+  /**
+   * The `capability_rejected: <feature>` tag for a need no backend meets (SPEC §7.1): Claude Code
+   * retries once without exactly that feature. Only Anthropic clients get one.
+   */
+  rejectedCapability?: (unmet: ProblemKind) => string | undefined
 }
 
 /**
@@ -47,7 +53,9 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
         logFailover(gateway, last, 'no other backend can serve')
         break
       }
-      throw new GatewayError(route.kind, route.message, { retryAfterMs: route.retryAfterMs })
+      const capability = route.kind === 'invalid_request' && route.unmet ? request.rejectedCapability?.(route.unmet) : undefined
+      const message = capability ? `${route.message} (capability_rejected: ${capability})` : route.message
+      throw new GatewayError(route.kind, message, { retryAfterMs: route.retryAfterMs })
     }
     const backend = route.candidates[0]
     if (last) {

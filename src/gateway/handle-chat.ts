@@ -1,4 +1,6 @@
+import type { ChatRequest } from '../ir/index.ts'
 import type { Protocol } from '../protocols/protocol.ts'
+import type { ProblemKind } from '../routing/backend-fit.ts'
 import { needsOf } from '../routing/needs.ts'
 import { answerWithFailover } from './failover.ts'
 import type { Gateway } from './gateway.ts'
@@ -12,6 +14,23 @@ export function handleChat(gateway: Gateway, request: Request, inbound: Protocol
     admit(chat.model, chat.isStreaming)
     const needs = needsOf(chat)
     const call = { inbound, body, chat, estimatedTokens: needs.estimatedTokens }
-    return answerWithFailover(gateway, { inbound, needs, client: request, purpose: 'chat', plan: (backend) => planChat(gateway, call, backend) }, record)
+    const rejectedCapability = inbound.name === 'anthropic' ? (unmet: ProblemKind) => claudeCodeFeatureOf(unmet, chat) : undefined
+    return answerWithFailover(
+      gateway,
+      { inbound, needs, client: request, purpose: 'chat', plan: (backend) => planChat(gateway, call, backend), rejectedCapability },
+      record,
+    )
   })
+}
+
+/**
+ * The feature names Claude Code 2.1.x looks for after `capability_rejected: ` (read from its own
+ * code): it then retries once without that feature, e.g. dropping images or thinking.
+ */
+function claudeCodeFeatureOf(unmet: ProblemKind, chat: ChatRequest): string | undefined {
+  if (unmet === 'vision') return 'image_block'
+  if (unmet === 'context') return 'prompt_too_long'
+  if (unmet !== 'thinking') return undefined
+  if (chat.thinking?.type === 'adaptive') return 'thinking_type:adaptive'
+  return chat.thinking?.type === 'enabled' ? 'thinking_type:enabled' : 'effort_unsupported'
 }

@@ -9,7 +9,7 @@ import type { Needs } from './needs.ts'
  */
 export type Rejection =
   | { kind: 'rate_limited'; retryAfterMs: number; message: string }
-  | { kind: 'invalid_request'; message: string; retryAfterMs?: undefined }
+  | { kind: 'invalid_request'; message: string; retryAfterMs?: undefined; unmet?: ProblemKind }
 
 /** Needs checked one at a time, in this order, for a message that names the one nobody meets. */
 const NEEDS_IN_ORDER: ProblemKind[] = ['vision', 'thinking', 'context', 'model', 'traits']
@@ -35,8 +35,8 @@ export function rejectionOf(
   const isTriedOnly = (backend: BackendConfig) => problemsOf(backend).every((problem) => problem.kind === 'tried' || problem.kind === 'limits')
   if (pool.some(isTriedOnly)) return { kind: 'invalid_request', message: 'every fitting backend was already tried' }
   const unmet = NEEDS_IN_ORDER.find((kind) => pool.every((backend) => has(backend, kind)))
-  const message = unmet === undefined ? combinedMessage(needs) : unmetMessage(unmet, needs, pool, minContext)
-  return { kind: 'invalid_request', message }
+  if (unmet === undefined) return { kind: 'invalid_request', message: combinedMessage(needs) }
+  return { kind: 'invalid_request', message: unmetMessage(unmet, needs, pool, minContext), unmet }
 }
 
 /** The soonest moment a backend blocked only by limits frees, or undefined when none is. */
