@@ -27,7 +27,8 @@ export interface AttemptPlan {
   /** Cross-protocol answers. Absent: the upstream's bytes pass through (usage read on the side). */
   translation?: {
     whole: (json: unknown) => { body: string; usage: Usage }
-    streamContext: StreamContext
+    /** Only for chat: embeddings are never streamed. */
+    streamContext?: StreamContext
   }
 }
 
@@ -63,10 +64,12 @@ export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: C
 
   const upstream = call.response
   if (!upstream.ok) return failed(await failureOf(upstream, plan.codec, attempt, gateway.now()))
-  if (plan.isStreaming && (upstream.headers.get('content-type') ?? '').includes('text/event-stream')) {
+  const streamContext = plan.translation?.streamContext
+  const isTranslatable = plan.translation === undefined || streamContext !== undefined
+  if (plan.isStreaming && isTranslatable && (upstream.headers.get('content-type') ?? '').includes('text/event-stream')) {
     const options = { watch: gateway.streamWatch, now: gateway.now, onEnd: onStreamEnd }
-    const opened: OpenedStream = plan.translation
-      ? await openTranslatedStream(upstream, plan.codec, plan.inbound, plan.translation.streamContext, attempt, options)
+    const opened: OpenedStream = streamContext
+      ? await openTranslatedStream(upstream, plan.codec, plan.inbound, streamContext, attempt, options)
       : await openPassthroughStream(upstream, plan.inbound, attempt, { ...options, dropsUsageChunk: plan.dropsUsageChunk ?? false })
     if (attempt.isClientGone()) return { kind: 'client_gone' }
     if (!opened.ok) return failed(opened.failure)

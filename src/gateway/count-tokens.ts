@@ -23,7 +23,7 @@ export async function handleCountTokens(gateway: Gateway, request: Request, anth
     const body = await readJsonBody(request, gateway.config.maxBodyBytes)
     // count_tokens bodies have no max_tokens; decode as a Messages request.
     const chat = anthropic.decodeRequest(body.json)
-    const needs = needsOf(chat)
+    const needs = needsOf(chat, undefined, gateway.hasTraitRules)
     const route = selectBackends(needs, gateway.backends, gateway.store.routing, gateway.now(), { routing: 'ordered', random: gateway.random })
     const backend = route.kind === 'ok' ? route.candidates[0] : undefined
     if (backend?.provider.type === 'anthropic') {

@@ -14,6 +14,8 @@ export interface Gateway {
   /** Every configured backend; the router skips those of disabled providers and says why. */
   backends: BackendConfig[]
   backendById: Map<string, BackendConfig>
+  /** Some backend has `when`: only then are request traits computed. */
+  hasTraitRules: boolean
   metrics: Metrics
   logger: Logger
   store: Store

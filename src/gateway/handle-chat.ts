@@ -12,7 +12,7 @@ export function handleChat(gateway: Gateway, request: Request, inbound: Protocol
   return serveRequest(gateway, request, inbound.name === 'anthropic' ? '/v1/messages' : '/v1/chat/completions', inbound, ({ record, body, admit }) => {
     const chat = inbound.decodeRequest(body.json)
     admit(chat.model, chat.isStreaming)
-    const needs = needsOf(chat)
+    const needs = needsOf(chat, undefined, gateway.hasTraitRules)
     const call = { inbound, body, chat, estimatedTokens: needs.estimatedTokens }
     const rejectedCapability = inbound.name === 'anthropic' ? (unmet: ProblemKind) => claudeCodeFeatureOf(unmet, chat) : undefined
     return answerWithFailover(

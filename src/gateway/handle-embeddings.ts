@@ -63,7 +63,6 @@ function planEmbeddings(backend: BackendConfig, body: JsonBody, texts: string[],
         const answer = { object: 'list', data, model: backend.model, usage: { prompt_tokens: estimatedTokens, total_tokens: estimatedTokens } }
         return { body: JSON.stringify(answer), usage: {} }
       },
-      streamContext: { estimatedInputTokens: estimatedTokens, includeUsage: false, id: '', model: backend.model, created: 0 },
     },
   }
 }

@@ -32,7 +32,22 @@ const BACKGROUND_MODEL = /(^|[^a-z])(haiku|mini|small|nano|tiny|lite)([^a-z]|$)/
 const CODE_LINE =
   /^\s*(?:(?:def|function|fn|func|class|struct|interface)\s+\w+\s*[(:<{]|(?:const|let|var)\s+\w+\s*(?::[^=]+)?=|import\s+[\w.]+;?\s*$|import\s.+\sfrom\s+['"]|from\s+[\w.]+\s+import\s|#include\s*[<"]|(?:SELECT|INSERT INTO|CREATE TABLE)\s)/
 
-export function needsOf(request: ChatRequest, estimatedTokens = estimateTokens(request)): Needs {
+/**
+ * `withTraits = false` skips the traits (only `when` reads them; the code scan is the costliest part),
+ * for gateways where no backend has a `when`.
+ */
+export function needsOf(request: ChatRequest, estimatedTokens = estimateTokens(request), withTraits = true): Needs {
+  const traits = withTraits ? traitsOf(request, estimatedTokens) : new Set<Trait>()
+  return {
+    estimatedTokens,
+    hasImages: request.messages.some((message) => message.content.some(hasImage)),
+    isThinking: isThinkingAsked(request),
+    model: request.model,
+    traits,
+  }
+}
+
+function traitsOf(request: ChatRequest, estimatedTokens: number): Set<Trait> {
   const lastUserText = textOf(lastUserTurn(request.messages))
   const hasTools = (request.tools?.length ?? 0) > 0
   const traits = new Set<Trait>()
@@ -41,13 +56,7 @@ export function needsOf(request: ChatRequest, estimatedTokens = estimateTokens(r
   if (looksLikeCode(lastUserText)) traits.add('code')
   if (lastUserText.length < SHORT_CHARS && !hasTools) traits.add('short')
   if (BACKGROUND_MODEL.test(request.model)) traits.add('background')
-  return {
-    estimatedTokens,
-    hasImages: request.messages.some((message) => message.content.some(hasImage)),
-    isThinking: isThinkingAsked(request),
-    model: request.model,
-    traits,
-  }
+  return traits
 }
 
 /** Thinking is asked by Anthropic `thinking` enabled/adaptive or by any reasoning effort except "none". */

@@ -49,6 +49,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     config,
     backends: config.backends,
     backendById: new Map(config.backends.map((backend) => [backend.id, backend])),
+    hasTraitRules: config.backends.some((backend) => backend.when.length > 0),
     metrics: new Metrics(),
     logger,
     store,

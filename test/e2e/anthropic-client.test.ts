@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import Anthropic from '@anthropic-ai/sdk'
 import type { RunningServer } from '../../src/server/start-server.ts'
-import { manualSse, openaiCompletion, sseResponse, startMockUpstream, type MockUpstream, type SeenRequest } from '../helpers/mock-upstream.ts'
+import { manualSse, openaiCompletion, sseResponse, startMockUpstream, type MockUpstream, type SeenRequest, lastUserText } from '../helpers/mock-upstream.ts'
 import { startGateway } from '../helpers/start-gateway.ts'
 
 /** The upstream answers by scenario, chosen by the last user text. */
@@ -15,13 +15,6 @@ const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
 const usageChunk = (prompt: number, completion: number, cached = 0) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-9', object: 'chat.completion.chunk', created: 1, model: 'gpt-up', choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cached } } })}\n\n`
 
-function lastUserText(request: SeenRequest): string {
-  const messages = request.body.messages as { role: string; content: unknown }[]
-  const last = [...messages].reverse().find((message) => message.role === 'user')
-  const content = last?.content
-  if (typeof content === 'string') return content
-  return Array.isArray(content) ? content.map((part: { text?: string }) => part.text ?? '').join('') : ''
-}
 
 function answer(request: SeenRequest): Response {
   const said = lastUserText(request)

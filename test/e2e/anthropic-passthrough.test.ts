@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import Anthropic from '@anthropic-ai/sdk'
 import type { RunningServer } from '../../src/server/start-server.ts'
-import { anthropicMessage, sseResponse, startMockUpstream, type MockUpstream, type SeenRequest } from '../helpers/mock-upstream.ts'
+import { anthropicMessage, sseResponse, startMockUpstream, type MockUpstream, type SeenRequest, lastUserText } from '../helpers/mock-upstream.ts'
 import { startGateway } from '../helpers/start-gateway.ts'
 
 /** An Anthropic upstream; the answer depends on the path and on a word in the last user text. */
@@ -23,12 +23,6 @@ const STREAM_CHUNKS = [
   'event: message_stop\ndata: {"type":"message_stop"}\n\n',
 ]
 
-function lastUserText(request: SeenRequest): string {
-  const messages = (request.body.messages ?? []) as { role: string; content: unknown }[]
-  const content = [...messages].reverse().find((message) => message.role === 'user')?.content
-  if (typeof content === 'string') return content
-  return Array.isArray(content) ? content.map((block: { text?: string }) => block.text ?? '').join('') : ''
-}
 
 function answer(request: SeenRequest): Response {
   if (request.path.startsWith('/v1/messages/count_tokens')) return Response.json({ input_tokens: 4321 })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import OpenAI from 'openai'
 import { DEFAULT_MAX_TOKENS } from '../../src/protocols/anthropic/index.ts'
 import type { RunningServer } from '../../src/server/start-server.ts'
-import { anthropicEvents, anthropicMessage, sseResponse, startMockUpstream, type MockUpstream, type SeenRequest } from '../helpers/mock-upstream.ts'
+import { anthropicEvents, anthropicMessage, sseResponse, startMockUpstream, type MockUpstream, type SeenRequest, lastUserText } from '../helpers/mock-upstream.ts'
 import { startGateway } from '../helpers/start-gateway.ts'
 
 /** The Anthropic upstream answers by scenario, chosen by a word in the last user text. */
@@ -43,12 +43,6 @@ const streams: Record<string, Event[]> = {
   ],
 }
 
-function lastUserText(request: SeenRequest): string {
-  const messages = (request.body.messages ?? []) as { role: string; content: unknown }[]
-  const content = [...messages].reverse().find((message) => message.role === 'user')?.content
-  if (typeof content === 'string') return content
-  return Array.isArray(content) ? content.map((block: { text?: string }) => block.text ?? '').join('') : ''
-}
 
 function answer(request: SeenRequest): Response {
   const said = lastUserText(request)

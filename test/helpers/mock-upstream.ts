@@ -41,6 +41,14 @@ export function startMockUpstream(handler: MockHandler): MockUpstream {
   return { url: `http://127.0.0.1:${server.port}`, seen, stop: () => server.stop(true) }
 }
 
+/** The text of the last user turn a mock upstream received (string or text blocks), to pick its answer. */
+export function lastUserText(request: SeenRequest): string {
+  const messages = (request.body.messages ?? []) as { role: string; content: unknown }[]
+  const content = [...messages].reverse().find((message) => message.role === 'user')?.content
+  if (typeof content === 'string') return content
+  return Array.isArray(content) ? content.map((block: { text?: string }) => block.text ?? '').join('') : ''
+}
+
 /** An SSE response whose body is exactly these chunks (each may hold several events or part of one). */
 export function sseResponse(chunks: string[], status = 200): Response {
   const encoder = new TextEncoder()
