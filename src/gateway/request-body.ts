@@ -1,6 +1,6 @@
 import type { BackendConfig } from '../config/config.ts'
 import type { ChatRequest } from '../ir/index.ts'
-import { isForeignSignature } from '../ir/signature.ts'
+import { isMarker } from '../ir/signature.ts'
 import type { BackendCodec } from '../protocols/backend-codec.ts'
 import { applyKeyEdits } from '../routing/key-edits.ts'
 import type { JsonBody } from '../server/read-body.ts'
@@ -45,7 +45,7 @@ function withoutForeignThinking(body: Record<string, unknown>): Record<string, u
     if (!Array.isArray(content)) return [message]
     const kept = content.filter((block: unknown) => {
       const b = block as { type?: unknown; signature?: unknown }
-      return !(b?.type === 'thinking' && typeof b.signature === 'string' && isForeignSignature(b.signature))
+      return !(b?.type === 'thinking' && typeof b.signature === 'string' && isMarker(b.signature))
     })
     if (kept.length === content.length) return [message]
     // A turn that held only foreign thinking goes entirely: Anthropic rejects empty content.

@@ -15,11 +15,21 @@ export interface ImagePart {
   source: ImageSource
 }
 
-/** A call the model made. `arguments` is the JSON text as the model wrote it (may be partial-free but unparsed). */
+/**
+ * A call the model made. `id` is the call id a result answers (Anthropic tool_use id, OpenAI tool_call
+ * id, Responses `call_id`); `itemId` is the Responses output item id, kept apart (SPEC §7.2).
+ * `arguments` is the JSON text as the model wrote it; for a custom (freeform) call it is the raw input
+ * text, never JSON-wrapped.
+ */
 export interface ToolCallPart {
   type: 'tool_call'
   id: string
+  itemId?: string
   name: string
+  /** The tool's namespace (Responses `namespace` tools, e.g. an MCP server), when it has one. */
+  namespace?: string
+  /** 'custom': a freeform tool (Responses `custom`); absent: a function tool. */
+  kind?: 'custom'
   arguments: string
 }
 
@@ -28,17 +38,32 @@ export interface ToolResultPart {
   toolCallId: string
   content: (TextPart | ImagePart)[]
   isError?: boolean
+  /** The result of a custom (freeform) call (Responses `custom_tool_call_output`). */
+  kind?: 'custom'
 }
 
 /**
- * Model reasoning. `signature` is only ever one that an upstream produced; llmux never invents one.
- * `origin` says who produced it: 'anthropic' for a real Anthropic signature, otherwise the name of the
- * protocol or provider the reasoning came from (those are stripped before a real Anthropic backend).
+ * Who produced a piece of reasoning, and its own opaque token (SPEC §7.1, §7.2). A token only ever
+ * goes back to a backend of its origin; llmux never invents one.
+ * - 'anthropic': `token` is a real Anthropic signature; 'anthropic-redacted' is never used here (see
+ *   RedactedThinkingPart).
+ * - 'responses': `token` is an OpenAI Responses `encrypted_content`, `itemId` its reasoning item's id.
+ * - 'gemini': `token` is a Gemini thoughtSignature ('' or absent when Gemini sent none).
+ * - 'openai': Chat Completions reasoning text, which has no token.
+ * - 'llmux': a compaction summary sealed by llmux itself.
  */
+export interface Provenance {
+  origin: string
+  token?: string
+  itemId?: string
+}
+
+/** Model reasoning. `isSummary`: the text summarises hidden reasoning (Responses `summary`). */
 export interface ThinkingPart {
   type: 'thinking'
   text: string
-  signature?: string
+  provenance?: Provenance
+  isSummary?: boolean
 }
 
 export interface RedactedThinkingPart {

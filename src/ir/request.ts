@@ -7,18 +7,35 @@ export interface Message {
   content: ContentPart[]
 }
 
-export interface ToolDefinition {
+interface ToolBase {
   name: string
   description?: string
+  /** The namespace the tool belongs to (Responses `namespace` tools, e.g. an MCP server). */
+  namespace?: string
+}
+
+export interface FunctionTool extends ToolBase {
+  kind: 'function'
   /** JSON Schema of the tool's input, as the client sent it (never rewritten). */
   inputSchema: Record<string, unknown>
+  /** OpenAI structured tool arguments (`strict`); absent when the client did not say. */
+  strict?: boolean
 }
+
+/** A freeform tool whose input is raw text, optionally held to a grammar (Codex's apply_patch). */
+export interface CustomTool extends ToolBase {
+  kind: 'custom'
+  /** The wire `format` as sent, e.g. {"type":"grammar","syntax":"lark","definition":…}. */
+  format?: Record<string, unknown>
+}
+
+export type ToolDefinition = FunctionTool | CustomTool
 
 export type ToolChoice =
   | { type: 'auto' }
   | { type: 'required' } // Anthropic "any"
   | { type: 'none' }
-  | { type: 'tool'; name: string }
+  | { type: 'tool'; name: string; namespace?: string }
 
 export type ThinkingRequest =
   | { type: 'enabled'; budgetTokens?: number }
@@ -55,4 +72,12 @@ export interface ChatRequest {
   user?: string
   /** OpenAI stream_options.include_usage: the client wants the final usage chunk. */
   includeUsage?: boolean
+  /** Responses `reasoning.summary` ("auto" | "concise" | "detailed"). */
+  reasoningSummary?: string
+  /** OpenAI `verbosity` / Responses `text.verbosity`. */
+  verbosity?: string
+  /** OpenAI `prompt_cache_key` (Codex sends its session id). */
+  promptCacheKey?: string
+  /** The client wants reasoning tokens back (Responses `include: ["reasoning.encrypted_content"]`). */
+  includeReasoningToken?: boolean
 }

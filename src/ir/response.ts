@@ -12,11 +12,14 @@ export type StopReason =
   | 'content_filter'
 
 export interface ChatResponse {
-  id: string
-  model: string
+  /** The upstream's id; undefined when it gave none (the encoder mints one). */
+  id?: string
+  model?: string
   content: ContentPart[]
   stopReason: StopReason
   /** The stop sequence that matched, when stopReason is 'stop_sequence' and the upstream said which. */
   stopSequence?: string
+  /** The upstream's own stop or finish reason, as it said it. */
+  rawStopReason?: string
   usage: Usage
 }

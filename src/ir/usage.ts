@@ -10,3 +10,13 @@ export interface Usage {
   cacheWriteTokens?: number
   reasoningTokens?: number
 }
+
+/** Later reports win field by field; fields a report leaves out keep their earlier value. Mutates `into`. */
+export function mergeUsage(into: Usage, from: Usage | undefined): void {
+  if (!from) return
+  if (from.inputTokens !== undefined) into.inputTokens = from.inputTokens
+  if (from.outputTokens !== undefined) into.outputTokens = from.outputTokens
+  if (from.cacheReadTokens !== undefined) into.cacheReadTokens = from.cacheReadTokens
+  if (from.cacheWriteTokens !== undefined) into.cacheWriteTokens = from.cacheWriteTokens
+  if (from.reasoningTokens !== undefined) into.reasoningTokens = from.reasoningTokens
+}

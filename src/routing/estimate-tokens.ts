@@ -69,7 +69,7 @@ function addPart(tally: Tally, part: ContentPart): void {
 function addTool(tally: Tally, tool: ToolDefinition): void {
   tally.extraTokens += TOKENS_PER_TOOL
   tally.textChars += tool.name.length + (tool.description?.length ?? 0)
-  tally.jsonChars += jsonLength(tool.inputSchema)
+  tally.jsonChars += tool.kind === 'function' ? jsonLength(tool.inputSchema) : jsonLength(tool.format ?? {})
 }
 
 /**

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { type ErrorKind, GatewayError } from '../../src/errors.ts'
 import type { ChatResponse } from '../../src/ir/index.ts'
-import { foreignSignature } from '../../src/ir/signature.ts'
 import { anthropic } from '../../src/protocols/anthropic/index.ts'
 
 const fixtures = new URL('../fixtures/anthropic/', import.meta.url).pathname
@@ -43,7 +42,7 @@ describe('response round trip', () => {
       id: 'chatcmpl-123',
       model: 'gpt-4o',
       content: [
-        { type: 'thinking', text: 'hmm', signature: foreignSignature('openai') },
+        { type: 'thinking', text: 'hmm', provenance: { origin: 'openai' } },
         { type: 'thinking', text: 'unsigned' },
         { type: 'text', text: 'Done.' },
         { type: 'tool_call', id: 'call_1', name: 'f', arguments: '{"x":[1]}' },
@@ -58,7 +57,7 @@ describe('response round trip', () => {
       model: 'gpt-4o',
       content: [
         { type: 'thinking', thinking: 'hmm', signature: 'llmux:openai:' },
-        { type: 'thinking', thinking: 'unsigned', signature: foreignSignature('unknown') },
+        { type: 'thinking', thinking: 'unsigned', signature: 'llmux:unknown:' },
         { type: 'text', text: 'Done.' },
         { type: 'tool_use', id: 'call_1', name: 'f', input: { x: [1] } },
       ],

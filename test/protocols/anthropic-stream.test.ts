@@ -143,9 +143,9 @@ describe('encodeStream', () => {
     const events = await dataOf(
       await encode([
         { type: 'thinking', text: 'a' },
-        { type: 'signature', signature: 'sig1' },
+        { type: 'signature', provenance: { origin: 'anthropic', token: 'sig1' } },
         { type: 'thinking', text: 'b' },
-        { type: 'signature', signature: 'sig2' },
+        { type: 'signature', provenance: { origin: 'anthropic', token: 'sig2' } },
         { type: 'finish', stopReason: 'end_turn' },
       ]),
     )

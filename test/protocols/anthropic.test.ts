@@ -2,7 +2,6 @@ import { describe, expect, test } from 'bun:test'
 import { readdirSync } from 'node:fs'
 import { GatewayError } from '../../src/errors.ts'
 import type { ChatRequest, Message } from '../../src/ir/index.ts'
-import { foreignSignature } from '../../src/ir/signature.ts'
 import { anthropic } from '../../src/protocols/anthropic/index.ts'
 
 const fixtures = new URL('../fixtures/anthropic/', import.meta.url).pathname
@@ -62,7 +61,7 @@ describe('request round trip', () => {
     const request = anthropic.decodeRequest(await load('thinking.request.json'))
     expect(request.thinking).toEqual({ type: 'enabled', budgetTokens: 10000 })
     expect(request.messages[1].content.map((part) => part.type)).toEqual(['thinking', 'redacted_thinking', 'text'])
-    expect(request.messages[1].content[0]).toMatchObject({ signature: expect.stringMatching(/^EqQB/) })
+    expect(request.messages[1].content[0]).toMatchObject({ provenance: { origin: 'anthropic', token: expect.stringMatching(/^EqQB/) } })
   })
 })
 
@@ -125,7 +124,7 @@ describe('Claude Code bodies', () => {
       toolChoice: { type: 'auto' },
     })
     expect(request.tools?.map((tool) => tool.name)).toEqual(['Bash', 'mcp__github__create_issue'])
-    expect(request.tools?.[0].inputSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
+    expect((request.tools?.[0] as { inputSchema: Record<string, unknown> }).inputSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
     const result = request.messages[3].content[0]
     expect(result).toEqual({ type: 'tool_result', toolCallId: 'toolu_01Bash0000000000000000001', content: [{ type: 'text', text: '12 pass\n0 fail' }] })
 
@@ -154,7 +153,7 @@ describe('encodeRequest rules', () => {
   test('thinking without a real Anthropic signature is removed; an emptied turn disappears', () => {
     const request = chat([
       { role: 'user', content: [{ type: 'text', text: 'Q1' }] },
-      { role: 'assistant', content: [{ type: 'thinking', text: 'from openai', signature: foreignSignature('openai') }] },
+      { role: 'assistant', content: [{ type: 'thinking', text: 'from openai', provenance: { origin: 'openai' } }] },
       { role: 'assistant', content: [{ type: 'thinking', text: 'unsigned' }, { type: 'text', text: 'A1' }] },
       { role: 'user', content: [{ type: 'text', text: 'Q2' }] },
       { role: 'user', content: [{ type: 'text', text: 'Q3' }] },
@@ -199,7 +198,7 @@ describe('encodeRequest rules', () => {
   test('tool choice, parallel calls, effort, response format, data URL images', () => {
     const request: ChatRequest = {
       ...chat([{ role: 'user', content: [{ type: 'image', source: { kind: 'url', url: 'data:image/png;base64,AAAA' } }] }]),
-      tools: [{ name: 't', inputSchema: { type: 'object' } }],
+      tools: [{ kind: 'function', name: 't', inputSchema: { type: 'object' } }],
       toolChoice: { type: 'required' },
       parallelToolCalls: false,
       reasoningEffort: 'low',
@@ -233,7 +232,7 @@ describe('request validation names the field', () => {
     ['tool_result id', { model: 'm', messages: [user, { role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }, 'messages[1].content[0].tool_use_id'],
     ['result block', { model: 'm', messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'a', content: [{ type: 'text' }] }] }] }, 'messages[0].content[0].content[0].text'],
     ['system block', { model: 'm', messages: [user], system: [{ type: 'image' }] }, 'system[0].type'],
-    ['tool schema', { model: 'm', messages: [user], tools: [{ name: 't' }] }, 'tools[0].input_schema'],
+    ['tool schema', { model: 'm', messages: [user], tools: [{ kind: 'function', name: 't' }] }, 'tools[0].input_schema'],
     ['tool choice', { model: 'm', messages: [user], tool_choice: { type: 'sometimes' } }, 'tool_choice.type'],
     ['temperature', { model: 'm', messages: [user], temperature: 'hot' }, 'temperature'],
     ['stop sequence', { model: 'm', messages: [user], stop_sequences: ['a', 2] }, 'stop_sequences[1]'],

@@ -43,10 +43,10 @@ function contentOfStream(parts: StreamPart[]): ContentPart[] {
       if (last?.type === 'text') last.text += part.text
       else content.push({ type: 'text', text: part.text })
     } else if (part.type === 'thinking') {
-      if (last?.type === 'thinking' && last.signature === undefined) last.text += part.text
+      if (last?.type === 'thinking' && last.provenance === undefined) last.text += part.text
       else content.push({ type: 'thinking', text: part.text })
     } else if (part.type === 'signature' && last?.type === 'thinking') {
-      last.signature = part.signature
+      last.provenance = part.provenance
     } else if (part.type === 'tool_call_start') {
       content.push({ type: 'tool_call', id: part.id, name: part.name, arguments: '' })
     } else if (part.type === 'tool_call_delta' && last?.type === 'tool_call') {
@@ -100,7 +100,7 @@ describe('gemini.encodeRequest: IR → generateContent body', () => {
         messages: [
           user(said('Weather in Paris and London?')),
           assistant(
-            { type: 'thinking', text: '', signature: `llmux:gemini:${PARIS_SIGNATURE}` },
+            { type: 'thinking', text: '', provenance: { origin: 'gemini', token: PARIS_SIGNATURE } },
             { type: 'tool_call', id: 'call_r1_0_get_weather', name: 'get_weather', arguments: '{"city":"Paris"}' },
             { type: 'tool_call', id: 'call_r1_1_get_weather', name: 'get_weather', arguments: '{"city":"London"}' },
           ),
@@ -111,8 +111,8 @@ describe('gemini.encodeRequest: IR → generateContent body', () => {
           ),
         ],
         tools: [
-          { name: 'get_weather', description: 'Current weather for a city', inputSchema: weatherSchema },
-          { name: 'list_cities', inputSchema: {} },
+          { kind: 'function', name: 'get_weather', description: 'Current weather for a city', inputSchema: weatherSchema },
+          { kind: 'function', name: 'list_cities', inputSchema: {} },
         ],
         toolChoice: { type: 'auto' },
         parallelToolCalls: false,
@@ -141,7 +141,7 @@ describe('gemini.encodeRequest: IR → generateContent body', () => {
             ],
           }),
         ],
-        tools: [{ name: 'screenshot', inputSchema: { type: 'object', properties: {} } }],
+        tools: [{ kind: 'function', name: 'screenshot', inputSchema: { type: 'object', properties: {} } }],
       }),
       json('image.request.json') as GeminiRequest,
     ],
@@ -153,11 +153,11 @@ describe('gemini.encodeRequest: IR → generateContent body', () => {
         messages: [
           user(said('What gets wetter the more it dries?')),
           assistant(
-            { type: 'thinking', text: 'Claude pondered.', signature: 'EqMBCkYIBxgCKkBsig' },
+            { type: 'thinking', text: 'Claude pondered.', provenance: { origin: 'anthropic', token: 'EqMBCkYIBxgCKkBsig' } },
             { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix' },
-            { type: 'thinking', text: 'OpenAI reasoning.', signature: 'llmux:openai:' },
+            { type: 'thinking', text: 'OpenAI reasoning.', provenance: { origin: 'openai' } },
             { type: 'thinking', text: 'Unsigned reasoning.' },
-            { type: 'thinking', text: TOWEL_THOUGHT, signature: `llmux:gemini:${TOWEL_SIGNATURE}` },
+            { type: 'thinking', text: TOWEL_THOUGHT, provenance: { origin: 'gemini', token: TOWEL_SIGNATURE } },
             said('A towel.'),
           ),
           user(said('Another one?')),
@@ -181,7 +181,7 @@ describe('gemini.encodeRequest: IR → generateContent body', () => {
   ]
   test.each(toolChoices)('tool choice %j → toolConfig %j', (toolChoice, expected) => {
     const body = gemini.encodeRequest(
-      request({ messages: [user(said('Hi'))], tools: [{ name: 'get_weather', inputSchema: weatherSchema }], toolChoice }),
+      request({ messages: [user(said('Hi'))], tools: [{ kind: 'function', name: 'get_weather', inputSchema: weatherSchema }], toolChoice }),
       'm',
     )
     expect(body.toolConfig).toEqual(expected)
@@ -232,7 +232,7 @@ describe('gemini.encodeRequest: IR → generateContent body', () => {
     gemini.encodeRequest(
       request({
         messages: [user(said('Hi'))],
-        tools: [{ name: 'a', inputSchema: schema }, { name: 'b', inputSchema: emptySchema }],
+        tools: [{ kind: 'function', name: 'a', inputSchema: schema }, { kind: 'function', name: 'b', inputSchema: emptySchema }],
         responseFormat: { type: 'json_schema', schema: outputSchema },
       }),
       'm',
@@ -302,7 +302,7 @@ describe('gemini.decodeResponse: generateContent response → IR', () => {
         id: 'Xc5oaL3rJ9XZz7IP4tqE-Ak',
         model: 'gemini-3-pro-preview',
         content: [
-          { type: 'thinking', text: '', signature: `llmux:gemini:${PARIS_SIGNATURE}` },
+          { type: 'thinking', text: '', provenance: { origin: 'gemini', token: PARIS_SIGNATURE } },
           { type: 'tool_call', id: 'call_Xc5oaL3rJ9XZz7IP4tqE-Ak_0_get_weather', name: 'get_weather', arguments: '{"city":"Paris"}' },
           { type: 'tool_call', id: 'call_Xc5oaL3rJ9XZz7IP4tqE-Ak_1_get_weather', name: 'get_weather', arguments: '{"city":"London"}' },
         ],
@@ -316,7 +316,7 @@ describe('gemini.decodeResponse: generateContent response → IR', () => {
         id: 't2doaKP1Hou0z7IPvP2RkQc',
         model: 'gemini-2.5-pro',
         content: [
-          { type: 'thinking', text: TOWEL_THOUGHT, signature: `llmux:gemini:${TOWEL_SIGNATURE}` },
+          { type: 'thinking', text: TOWEL_THOUGHT, provenance: { origin: 'gemini', token: TOWEL_SIGNATURE } },
           { type: 'text', text: 'A towel.' },
         ],
         stopReason: 'end_turn',
@@ -396,7 +396,7 @@ describe('gemini.decodeStream: streamGenerateContent?alt=sse → stream parts', 
       [
         { type: 'start', id: 'fS1oaKq2A4C1z7IPo6ao4QE', model: 'gemini-2.5-pro', usage: { inputTokens: 95 } },
         { type: 'thinking', text: '**Finding the forecast**\n\nI should call the weather tool for Paris.' },
-        { type: 'signature', signature: 'llmux:gemini:CpwCAdHtim+kYrJj0tFqH3T8rHq5bq0Y5Xyb8v6sV4o2bQwF0e2KbUq7nQ==' },
+        { type: 'signature', provenance: { origin: 'gemini', token: 'CpwCAdHtim+kYrJj0tFqH3T8rHq5bq0Y5Xyb8v6sV4o2bQwF0e2KbUq7nQ==' } },
         { type: 'tool_call_start', index: 0, id: 'call_fS1oaKq2A4C1z7IPo6ao4QE_0_get_weather', name: 'get_weather' },
         { type: 'tool_call_delta', index: 0, arguments: '{"city":"Paris","unit":"celsius"}' },
         { type: 'finish', stopReason: 'tool_use', usage: { inputTokens: 95, outputTokens: 103, reasoningTokens: 85 } },
@@ -408,10 +408,10 @@ describe('gemini.decodeStream: streamGenerateContent?alt=sse → stream parts', 
         { type: 'start', id: 'k9doaOyWL4C1z7IPo6ao4QE', model: 'gemini-2.5-flash', usage: { inputTokens: 52, cacheReadTokens: 2048 } },
         { type: 'thinking', text: '**Counting letters**\n\nStrawberry: s-t-r-a-w-b-e-r-r-y.' },
         { type: 'thinking', text: " That makes three r's." },
-        { type: 'signature', signature: 'llmux:gemini:' },
+        { type: 'signature', provenance: { origin: 'gemini' } },
         { type: 'text', text: 'There are three r\'s in "strawberry".' },
         { type: 'thinking', text: '' },
-        { type: 'signature', signature: 'llmux:gemini:EuYDCuMDAdHtim9x2x0rQm1nYvWkz9yJ8PHmYlJ9cE2Lq6b3wq0h1Xk=' },
+        { type: 'signature', provenance: { origin: 'gemini', token: 'EuYDCuMDAdHtim9x2x0rQm1nYvWkz9yJ8PHmYlJ9cE2Lq6b3wq0h1Xk=' } },
         { type: 'finish', stopReason: 'end_turn', usage: { inputTokens: 52, outputTokens: 100, cacheReadTokens: 2048, reasoningTokens: 90 } },
       ],
     ],
@@ -476,7 +476,7 @@ describe('gemini.decodeStream: streamGenerateContent?alt=sse → stream parts', 
       {
         type: 'thinking',
         text: '**Finding the forecast**\n\nI should call the weather tool for Paris.',
-        signature: 'llmux:gemini:CpwCAdHtim+kYrJj0tFqH3T8rHq5bq0Y5Xyb8v6sV4o2bQwF0e2KbUq7nQ==',
+        provenance: { origin: 'gemini', token: 'CpwCAdHtim+kYrJj0tFqH3T8rHq5bq0Y5Xyb8v6sV4o2bQwF0e2KbUq7nQ==' },
       },
       { type: 'tool_call', id: 'call_fS1oaKq2A4C1z7IPo6ao4QE_0_get_weather', name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
     ])

@@ -7,7 +7,7 @@ import { decodeStream, encodeStream } from '../../src/protocols/openai/index.ts'
 import { parseSse } from '../../src/sse/parse-sse.ts'
 
 const fixtureDir = join(import.meta.dir, '../fixtures/openai')
-const SIGNATURE: StreamPart = { type: 'signature', signature: 'llmux:openai:' }
+const SIGNATURE: StreamPart = { type: 'signature', provenance: { origin: 'openai' } }
 
 async function* once(text: string): AsyncGenerator<string> {
   yield text
@@ -139,7 +139,7 @@ describe('openai encodeStream', () => {
       { type: 'start', id: 'msg_01', model: 'claude-sonnet-4-5', usage: { inputTokens: 10, cacheReadTokens: 2 } },
       { type: 'ping' },
       { type: 'thinking', text: 'hmm' },
-      { type: 'signature', signature: 'EqQBCkYIBxgC' },
+      { type: 'signature', provenance: { origin: 'anthropic', token: 'EqQBCkYIBxgC' } },
       { type: 'redacted_thinking', data: 'EmwK' },
       text('Hi'),
       toolStart(0, 'toolu_1', 'ls'),
@@ -185,7 +185,7 @@ describe('openai encodeStream', () => {
     const hasUsage = finish?.type === 'finish' && finish.usage !== undefined
     const sse = (await collect(encodeStream(from(expected), { ...context, includeUsage: hasUsage }))).join('')
     expect(sse).not.toContain('event:')
-    const withPrefix = expected.map((part) => (part.type === 'start' && !part.id.startsWith('chatcmpl-') ? { ...part, id: `chatcmpl-${part.id}` } : part))
+    const withPrefix = expected.map((part) => (part.type === 'start' && !part.id?.startsWith('chatcmpl-') ? { ...part, id: `chatcmpl-${part.id}` } : part))
     expect(await decodeText(sse)).toEqual(withPrefix)
   })
 })

@@ -7,7 +7,7 @@ import { decodeRequest, decodeResponse, encodeRequest, encodeResponse, openai } 
 
 const fixtureDir = join(import.meta.dir, '../fixtures/openai')
 const fixture = (name: string): unknown => JSON.parse(readFileSync(join(fixtureDir, name), 'utf8'))
-const OPENAI_SIGNATURE = 'llmux:openai:'
+const OPENAI_PROVENANCE = { origin: 'openai' }
 const CREATED_S = 1732000000
 
 function thrown(run: () => unknown): GatewayError {
@@ -57,8 +57,8 @@ const decodedRequests: [string, ChatRequest][] = [
     model: 'gpt-4o', isStreaming: true, includeUsage: true, maxTokens: 1024, user: 'user-1234',
     toolChoice: { type: 'auto' }, parallelToolCalls: true,
     tools: [
-      { name: 'get_weather', description: 'Current weather for a city.', inputSchema: weatherSchema },
-      { name: 'get_time', inputSchema: { type: 'object', properties: {} } },
+      { kind: 'function', name: 'get_weather', description: 'Current weather for a city.', inputSchema: weatherSchema },
+      { kind: 'function', name: 'get_time', inputSchema: { type: 'object', properties: {} } },
     ],
     system: [{ type: 'text', text: 'You can look up the weather.' }],
     messages: [
@@ -85,7 +85,7 @@ const decodedRequests: [string, ChatRequest][] = [
     messages: [
       { role: 'user', content: [{ type: 'text', text: '9.11 and 9.8, which is greater?' }] },
       { role: 'assistant', content: [
-        { type: 'thinking', text: 'Compare decimals: 9.80 > 9.11.', signature: OPENAI_SIGNATURE },
+        { type: 'thinking', text: 'Compare decimals: 9.80 > 9.11.', provenance: OPENAI_PROVENANCE },
         { type: 'text', text: '9.8 is greater.' },
       ] },
       { role: 'user', content: [{ type: 'text', text: 'And 9.9 vs 9.11? Answer as JSON.' }] },
@@ -182,7 +182,7 @@ describe('openai encodeRequest from other protocols', () => {
     const body = encodeRequest({
       ...baseRequest,
       messages: [{ role: 'assistant', content: [
-        { type: 'thinking', text: 'hmm', signature: 'EqQBCkYIBxgCKkD' },
+        { type: 'thinking', text: 'hmm', provenance: { origin: 'anthropic', token: 'EqQBCkYIBxgCKkD' } },
         { type: 'redacted_thinking', data: 'EmwKAhgBEgy' },
         { type: 'tool_call', id: 'toolu_1', name: 'ls', arguments: '' },
       ] }],
@@ -200,7 +200,7 @@ describe('openai encodeRequest from other protocols', () => {
   test('a named tool choice and disabled parallel calls', () => {
     const body = encodeRequest({
       ...baseRequest,
-      tools: [{ name: 'f', inputSchema: { type: 'object' } }],
+      tools: [{ kind: 'function', name: 'f', inputSchema: { type: 'object' } }],
       toolChoice: { type: 'tool', name: 'f' },
       parallelToolCalls: false,
     }, 'gpt-4o')
@@ -276,7 +276,7 @@ describe('openai decodeRequest details', () => {
       { role: 'assistant', content: null, reasoning: 'think', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: { a: 1 } } }] },
     ] })
     expect(request.messages[1].content).toEqual([
-      { type: 'thinking', text: 'think', signature: OPENAI_SIGNATURE },
+      { type: 'thinking', text: 'think', provenance: OPENAI_PROVENANCE },
       { type: 'tool_call', id: 'c1', name: 'f', arguments: '{"a":1}' },
     ])
   })
@@ -351,7 +351,7 @@ const decodedResponses: [string, ChatResponse][] = [
   ['reasoning', {
     id: '9f3c2a1e-5b7d-4e8f-a1b2-c3d4e5f6a7b9', model: 'deepseek-reasoner', stopReason: 'end_turn',
     content: [
-      { type: 'thinking', text: '9.9 = 9.90, and 9.90 > 9.11.', signature: OPENAI_SIGNATURE },
+      { type: 'thinking', text: '9.9 = 9.90, and 9.90 > 9.11.', provenance: OPENAI_PROVENANCE },
       { type: 'text', text: '{"greater": 9.9}' },
     ],
     usage: { inputTokens: 0, outputTokens: 40, cacheReadTokens: 64, reasoningTokens: 31 },
@@ -380,7 +380,7 @@ describe('openai responses', () => {
   })
 
   test.each(decodedResponses.filter(([scenario]) => scenario !== 'refusal'))('%s: decode∘encode∘decode keeps the IR', (_scenario, expected) => {
-    const ir = { ...expected, id: expected.id.startsWith('chatcmpl-') ? expected.id : `chatcmpl-${expected.id}` }
+    const ir = { ...expected, id: expected.id?.startsWith('chatcmpl-') ? expected.id : `chatcmpl-${expected.id}` }
     expect(decodeResponse(encodeResponse(expected, CREATED_S))).toEqual(ir)
   })
 
@@ -396,7 +396,7 @@ describe('openai responses', () => {
     const encoded = encodeResponse({
       id: 'msg_01XFDUDYJgAACzvnptvVoYEL', model: 'claude-sonnet-4-5', stopReason: 'refusal',
       content: [
-        { type: 'thinking', text: 'Considering.', signature: 'EqQBCkYIBxgC' },
+        { type: 'thinking', text: 'Considering.', provenance: { origin: 'anthropic', token: 'EqQBCkYIBxgC' } },
         { type: 'redacted_thinking', data: 'EmwKAhgB' },
         { type: 'text', text: 'No.' },
       ],

@@ -20,9 +20,9 @@ describe('estimateTokens', () => {
       type: 'object',
       properties: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`field_${i}`, { type: 'string', description: 'a field of the input' }])),
     }
-    const tools: ToolDefinition[] = Array.from({ length: 10 }, (_, i) => ({ name: `tool_${i}`, description: 'Does a useful thing. '.repeat(10), inputSchema: schema }))
+    const tools: ToolDefinition[] = Array.from({ length: 10 }, (_, i) => ({ kind: 'function' as const, name: `tool_${i}`, description: 'Does a useful thing. '.repeat(10), inputSchema: schema }))
     const turns = Array.from({ length: 20 }, (_, i) => [
-      assistant({ type: 'thinking', text: 'Let me look at the file first. '.repeat(5), signature: 'sig' }, {
+      assistant({ type: 'thinking', text: 'Let me look at the file first. '.repeat(5), provenance: { origin: 'anthropic', token: 'sig' } }, {
         type: 'tool_call',
         id: `call_${i}`,
         name: 'tool_1',

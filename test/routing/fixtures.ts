@@ -17,6 +17,7 @@ export function backend(id: string, overrides: Partial<BackendConfig> = {}): Bac
     index: 0,
     provider: provider(id.slice(0, colon)),
     model: id.slice(colon + 1),
+    protocol: 'openai',
     context: 128_000,
     vision: false,
     thinking: false,

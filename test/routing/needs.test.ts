@@ -3,7 +3,7 @@ import type { ChatRequest } from '../../src/ir/index.ts'
 import { needsOf } from '../../src/routing/needs.ts'
 import { assistant, chat, user } from './fixtures.ts'
 
-const tool = { name: 'read', inputSchema: { type: 'object' } }
+const tool = { kind: 'function' as const, name: 'read', inputSchema: { type: 'object' } }
 const traitsOf = (request: ChatRequest) => [...needsOf(request).traits].sort()
 
 describe('needsOf: traits', () => {

@@ -1,4 +1,5 @@
 // Anthropic content (a string or an array of blocks) → IR content parts.
+import { provenanceOf } from '../../ir/signature.ts'
 // cache_control and citations on any block have no IR home: dropped.
 import type { ContentPart, ImagePart, TextPart, ToolResultPart } from '../../ir/index.ts'
 import {
@@ -93,6 +94,7 @@ function decodeResultContent(content: unknown, path: string): (TextPart | ImageP
 function decodeThinking(block: JsonObject, path: string): ContentPart {
   const text = stringAt(block, 'thinking', path)
   const signature = optionalString(block, 'signature', path)
-  // An empty signature is no signature: such a block could never be sent back to Anthropic.
-  return signature ? { type: 'thinking', text, signature } : { type: 'thinking', text }
+  // An empty signature is no signature: such a block could never be sent back to Anthropic. A marker
+  // llmux wrote (reasoning of another origin) is read back into its provenance.
+  return signature ? { type: 'thinking', text, provenance: provenanceOf(signature, 'anthropic') } : { type: 'thinking', text }
 }

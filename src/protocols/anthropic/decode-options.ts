@@ -24,6 +24,7 @@ export function decodeTools(value: unknown): ToolDefinition[] | undefined {
     // other backend can run them, so they are dropped. Only client tools (no type, or "custom") travel.
     if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') return
     const definition: ToolDefinition = {
+      kind: 'function',
       name: stringAt(tool, 'name', path),
       inputSchema: objectAt(tool.input_schema, pathOf(path, 'input_schema')),
     }

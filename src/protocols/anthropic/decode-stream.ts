@@ -85,7 +85,7 @@ function* blockStart(data: JsonObject, state: StreamState): Generator<StreamPart
       return
     case 'thinking':
       if (stringOf(block.thinking) !== '') yield { type: 'thinking', text: stringOf(block.thinking) }
-      if (stringOf(block.signature) !== '') yield { type: 'signature', signature: stringOf(block.signature) }
+      if (stringOf(block.signature) !== '') yield { type: 'signature', provenance: { origin: 'anthropic', token: stringOf(block.signature) } }
       return
     case 'redacted_thinking':
       yield { type: 'redacted_thinking', data: stringOf(block.data) }
@@ -115,7 +115,7 @@ function* blockDelta(data: JsonObject, state: StreamState): Generator<StreamPart
       if (stringOf(delta.thinking) !== '') yield { type: 'thinking', text: stringOf(delta.thinking) }
       return
     case 'signature_delta':
-      if (stringOf(delta.signature) !== '') yield { type: 'signature', signature: stringOf(delta.signature) }
+      if (stringOf(delta.signature) !== '') yield { type: 'signature', provenance: { origin: 'anthropic', token: stringOf(delta.signature) } }
       return
     case 'input_json_delta': {
       const block = typeof data.index === 'number' ? state.blocks.get(data.index) : undefined

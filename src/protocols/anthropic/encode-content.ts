@@ -1,4 +1,5 @@
 // IR content parts → Anthropic blocks, shared by requests and responses.
+import { flatToolCall } from '../../ir/flat-tools.ts'
 import type { ImagePart, TextPart, ToolCallPart, ToolResultPart } from '../../ir/index.ts'
 import { sanitizeToolId } from './ids.ts'
 import type {
@@ -42,7 +43,9 @@ export function toolInputOf(argumentsText: string): Record<string, unknown> {
 /** `isRequest`: ids are sanitized for an Anthropic backend; a client gets the upstream's ids as they are. */
 export function toolUseBlock(part: ToolCallPart, isRequest: boolean): AnthropicToolUseBlock {
   const id = isRequest ? sanitizeToolId(part.id) : part.id
-  return { type: 'tool_use', id, name: part.name, input: toolInputOf(part.arguments) }
+  // A custom or namespaced call (from a Responses client) travels as the function it was offered as.
+  const flat = flatToolCall(part)
+  return { type: 'tool_use', id, name: flat.name, input: toolInputOf(flat.arguments) }
 }
 
 export function toolResultBlock(part: ToolResultPart): AnthropicToolResultBlock {

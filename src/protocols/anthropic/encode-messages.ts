@@ -1,6 +1,5 @@
 // The IR conversation → Anthropic `system` and `messages`.
 import type { ChatRequest, ContentPart, Message } from '../../ir/index.ts'
-import { isForeignSignature } from '../../ir/signature.ts'
 import { imageBlock, textBlock, toolResultBlock, toolUseBlock } from './encode-content.ts'
 import type { AnthropicContentBlock, AnthropicMessage, AnthropicTextBlock } from './wire.ts'
 
@@ -54,10 +53,10 @@ function encodePart(part: ContentPart): AnthropicContentBlock[] {
     case 'tool_result':
       return [toolResultBlock(part)]
     case 'thinking':
-      // Anthropic verifies signatures: a block without one, or with another origin's marker, would be
+      // Anthropic verifies signatures: a block without one, or with another origin's, would be
       // rejected (SPEC §7.1), so it is removed.
-      if (part.signature === undefined || isForeignSignature(part.signature)) return []
-      return [{ type: 'thinking', thinking: part.text, signature: part.signature }]
+      if (part.provenance?.origin !== 'anthropic' || part.provenance.token === undefined) return []
+      return [{ type: 'thinking', thinking: part.text, signature: part.provenance.token }]
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: part.data }]
   }

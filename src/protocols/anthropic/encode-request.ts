@@ -1,4 +1,5 @@
 // ChatRequest → Anthropic Messages request body.
+import { flatToolChoice, flatTools } from '../../ir/flat-tools.ts'
 import type { ChatRequest, ThinkingRequest, ToolChoice } from '../../ir/index.ts'
 import { encodeMessages } from './encode-messages.ts'
 
@@ -19,13 +20,14 @@ export function encodeRequest(request: ChatRequest, model: string): Record<strin
   if (request.topK !== undefined) body.top_k = request.topK
   if (request.stopSequences !== undefined && request.stopSequences.length > 0) body.stop_sequences = request.stopSequences
   if (request.tools !== undefined && request.tools.length > 0) {
-    body.tools = request.tools.map((tool) =>
+    // Custom and namespaced tools (Responses clients) travel as plain functions (SPEC §7.2).
+    body.tools = flatTools(request.tools).map((tool) =>
       tool.description === undefined
         ? { name: tool.name, input_schema: tool.inputSchema }
         : { name: tool.name, description: tool.description, input_schema: tool.inputSchema },
     )
     // Anthropic rejects tool_choice without tools, so it only travels beside them.
-    const choice = encodeToolChoice(request.toolChoice, request.parallelToolCalls)
+    const choice = encodeToolChoice(request.toolChoice && flatToolChoice(request.toolChoice), request.parallelToolCalls)
     if (choice !== undefined) body.tool_choice = choice
   }
   const thinking = request.thinking ?? thinkingOfEffort(request)

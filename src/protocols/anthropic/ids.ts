@@ -1,7 +1,8 @@
 // Ids as Anthropic writes and accepts them.
 
 /** Anthropic message ids start with "msg_"; ids from other upstreams get the prefix. */
-export function messageIdOf(id: string): string {
+export function messageIdOf(id: string | undefined): string {
+  if (id === undefined || id === '') return 'msg_llmux'
   return id.startsWith('msg_') ? id : `msg_${id}`
 }
 

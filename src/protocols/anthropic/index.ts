@@ -5,11 +5,13 @@ import { decodeStream, streamDecoder } from './decode-stream.ts'
 import { encodeRequest } from './encode-request.ts'
 import { encodeStream, streamEncoder } from './encode-stream.ts'
 import { decodeError, encodeError, encodeStreamError } from './error.ts'
+import { probe } from './probe.ts'
 import { decodeResponse, encodeResponse } from './response.ts'
 import { usageOfEvent, usageOfResponse } from './usage.ts'
 
 export const anthropic: Protocol = {
   name: 'anthropic',
+  route: '/v1/messages',
   decodeRequest,
   encodeRequest,
   decodeResponse,
@@ -23,6 +25,7 @@ export const anthropic: Protocol = {
   encodeError,
   encodeStreamError,
   decodeError,
+  probe,
 }
 
 export { DEFAULT_MAX_TOKENS } from './encode-request.ts'

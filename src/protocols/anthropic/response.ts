@@ -1,7 +1,7 @@
 // Non-streamed Messages response ↔ ChatResponse.
 import { GatewayError } from '../../errors.ts'
 import type { ChatResponse, ContentPart } from '../../ir/index.ts'
-import { foreignSignature } from '../../ir/signature.ts'
+import { opaqueOf } from '../../ir/signature.ts'
 import { decodeContent } from './decode-content.ts'
 import { textBlock, toolUseBlock } from './encode-content.ts'
 import { messageIdOf } from './ids.ts'
@@ -62,9 +62,9 @@ function encodeAnswerPart(part: ContentPart): AnthropicContentBlock[] {
     case 'tool_call':
       return [toolUseBlock(part, false)]
     case 'thinking':
-      // The decoder that produced the part set its signature (or origin marker); a part with neither
-      // still needs the required field, so it is marked as of unknown origin, never given a fake one.
-      return [{ type: 'thinking', thinking: part.text, signature: part.signature ?? foreignSignature('unknown') }]
+      // Reasoning of another origin carries a marker naming it; a part with no provenance still needs
+      // the required field, so it is marked as of unknown origin, never given a fake signature.
+      return [{ type: 'thinking', thinking: part.text, signature: opaqueOf(part.provenance ?? { origin: 'unknown' }, 'anthropic') }]
     case 'redacted_thinking':
       return [{ type: 'redacted_thinking', data: part.data }]
     default:

@@ -1,5 +1,6 @@
 // Content blocks of an encoded Anthropic stream: opens and closes them as the part type changes.
 import type { StreamPart } from '../../ir/index.ts'
+import { opaqueOf } from '../../ir/signature.ts'
 import { formatSse } from '../../sse/format-sse.ts'
 
 /** One SSE event with its `event:` line, which the Anthropic SDK needs (it drops events without one). */
@@ -43,7 +44,7 @@ export class BlockWriter {
       case 'signature':
         // A signature with no thinking before it (thinking display omitted) still needs its block.
         if (this.open?.kind !== 'thinking') yield* this.startThinking()
-        yield this.delta({ type: 'signature_delta', signature: part.signature })
+        yield this.delta({ type: 'signature_delta', signature: opaqueOf(part.provenance, 'anthropic') })
         if (this.open !== undefined) this.open.isSigned = true
         return
       case 'redacted_thinking':

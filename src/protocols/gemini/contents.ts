@@ -1,3 +1,4 @@
+import { flatToolCall } from '../../ir/flat-tools.ts'
 import { GatewayError } from '../../errors.ts'
 import type { Message } from '../../ir/index.ts'
 import { encodeModelParts } from './model-parts.ts'
@@ -16,7 +17,7 @@ export const SKIP_SIGNATURE_VALIDATION = 'skip_thought_signature_validator'
 function toolNamesOf(messages: Message[]): (toolCallId: string) => string {
   const names = new Map<string, string>()
   for (const message of messages) {
-    for (const part of message.content) if (part.type === 'tool_call') names.set(part.id, part.name)
+    for (const part of message.content) if (part.type === 'tool_call') names.set(part.id, flatToolCall(part).name)
   }
   return (toolCallId) => {
     const name = names.get(toolCallId)

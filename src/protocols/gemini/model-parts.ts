@@ -1,13 +1,14 @@
 import { GatewayError } from '../../errors.ts'
+import { flatToolCall } from '../../ir/flat-tools.ts'
 import type { ContentPart, ToolCallPart } from '../../ir/index.ts'
 import { encodeImage } from './image.ts'
 import { isObject, parseJson } from './narrow.ts'
 import { thoughtSignatureOf } from './thought-signature.ts'
 import type { GeminiPart } from './wire.ts'
 
-function argumentsOf(call: ToolCallPart): Record<string, unknown> {
-  if (call.arguments.trim() === '') return {}
-  const args = parseJson(call.arguments)
+function argumentsOf(call: ToolCallPart, json: string): Record<string, unknown> {
+  if (json.trim() === '') return {}
+  const args = parseJson(json)
   if (!isObject(args)) throw new GatewayError('invalid_request', `tool call "${call.id}": arguments are not a JSON object`)
   return args
 }
@@ -18,9 +19,12 @@ function encodeModelPart(part: ContentPart): GeminiPart | undefined {
       return part.text === '' ? undefined : { text: part.text } // Gemini rejects empty text parts
     case 'image':
       return encodeImage(part.source)
-    case 'tool_call':
+    case 'tool_call': {
       // No id: Gemini pairs responses with calls by name and order, and IR ids are mostly llmux's own.
-      return { functionCall: { name: part.name, args: argumentsOf(part) } }
+      // A custom or namespaced call (from a Responses client) travels as the function it was offered as.
+      const flat = flatToolCall(part)
+      return { functionCall: { name: flat.name, args: argumentsOf(part, flat.arguments) } }
+    }
     case 'redacted_thinking':
       return undefined // Anthropic's encrypted reasoning: only Anthropic can read it, dropped.
     default:
@@ -40,7 +44,7 @@ export function encodeModelParts(content: ContentPart[]): GeminiPart[] {
   let pendingSignature: string | undefined
   for (const part of content) {
     if (part.type === 'thinking') {
-      const thoughtSignature = thoughtSignatureOf(part.signature)
+      const thoughtSignature = thoughtSignatureOf(part.provenance)
       if (thoughtSignature === undefined) continue
       if (part.text !== '') parts.push({ text: part.text, thought: true })
       if (thoughtSignature !== '') pendingSignature = thoughtSignature

@@ -1,6 +1,6 @@
 import type { ContentPart } from '../../ir/index.ts'
 import { isObject, stringOrUndefined, type JsonObject } from './narrow.ts'
-import { thinkingSignatureOf, thoughtSignatureOf } from './thought-signature.ts'
+import { geminiProvenance, thoughtSignatureOf } from './thought-signature.ts'
 import { decodeFunctionCall } from './tool-call.ts'
 
 /**
@@ -11,16 +11,16 @@ import { decodeFunctionCall } from './tool-call.ts'
  */
 function keepSignature(content: ContentPart[], thoughtSignature: string): void {
   const last = content.at(-1)
-  if (last?.type === 'thinking' && thoughtSignatureOf(last.signature) === '') {
-    last.signature = thinkingSignatureOf(thoughtSignature)
+  if (last?.type === 'thinking' && thoughtSignatureOf(last.provenance) === '') {
+    last.provenance = geminiProvenance(thoughtSignature)
   } else {
-    content.push({ type: 'thinking', text: '', signature: thinkingSignatureOf(thoughtSignature) })
+    content.push({ type: 'thinking', text: '', provenance: geminiProvenance(thoughtSignature) })
   }
 }
 
 /**
  * The parts of candidates[0].content as IR content. Thought summaries become thinking parts marked as
- * Gemini's (src/ir/signature.ts). executableCode, codeExecutionResult and other parts of Google's built-in
+ * Gemini's (thought-signature.ts). executableCode, codeExecutionResult and other parts of Google's built-in
  * tools never appear, as llmux enables none: dropped.
  */
 export function decodeParts(parts: JsonObject[], responseId: string | undefined): ContentPart[] {
@@ -31,7 +31,7 @@ export function decodeParts(parts: JsonObject[], responseId: string | undefined)
     const thoughtSignature = stringOrUndefined(part.thoughtSignature)
     if (part.thought === true) {
       if (text || thoughtSignature !== undefined) {
-        content.push({ type: 'thinking', text: text ?? '', signature: thinkingSignatureOf(thoughtSignature) })
+        content.push({ type: 'thinking', text: text ?? '', provenance: geminiProvenance(thoughtSignature) })
       }
       continue
     }

@@ -6,7 +6,7 @@ import { decodeErrorObject } from './error.ts'
 import { isObject, objectOrUndefined, objectsOf, parseJson, stringOrUndefined, type JsonObject } from './narrow.ts'
 import { blockReasonOf, FALLBACK_RESPONSE_ID } from './response.ts'
 import { decodeStopReason } from './stop-reason.ts'
-import { thinkingSignatureOf } from './thought-signature.ts'
+import { geminiProvenance } from './thought-signature.ts'
 import { decodeFunctionCall } from './tool-call.ts'
 import { decodeUsage } from './usage.ts'
 
@@ -21,14 +21,14 @@ interface StreamState {
 
 /** Signs a thinking block that Gemini left unsigned, as the non-streamed decoder does. */
 function* closeUnsigned(state: StreamState): Generator<StreamPart> {
-  if (state.thinking === 'unsigned') yield { type: 'signature', signature: thinkingSignatureOf() }
+  if (state.thinking === 'unsigned') yield { type: 'signature', provenance: geminiProvenance() }
   state.thinking = 'none'
 }
 
 /** Puts a thoughtSignature on the open thinking block, or on a new empty one when none is open. */
 function* sign(state: StreamState, thoughtSignature: string): Generator<StreamPart> {
   if (state.thinking !== 'unsigned') yield { type: 'thinking', text: '' }
-  yield { type: 'signature', signature: thinkingSignatureOf(thoughtSignature) }
+  yield { type: 'signature', provenance: geminiProvenance(thoughtSignature) }
   state.thinking = 'signed'
 }
 

@@ -1,19 +1,17 @@
-import { foreignSignature, parseForeignSignature } from '../../ir/signature.ts'
+import type { Provenance } from '../../ir/content.ts'
 
 /**
- * Gemini's thoughtSignature in the IR. A Gemini answer's reasoning becomes a thinking part whose signature
- * is the marker `llmux:gemini:<thoughtSignature>` (src/ir/signature.ts): never mistaken for an Anthropic
- * signature, and carrying Gemini's own token so it can go back to Gemini unchanged
+ * Gemini's thoughtSignature in the IR: reasoning of origin 'gemini', whose token is Gemini's own, so it
+ * can go back to Gemini unchanged and is never mistaken for an Anthropic signature
  * (https://ai.google.dev/gemini-api/docs/thought-signatures).
  */
 export const GEMINI_ORIGIN = 'gemini'
 
-/** The marker for Gemini reasoning; `thoughtSignature` is empty when Gemini sent none. */
-export const thinkingSignatureOf = (thoughtSignature = ''): string => foreignSignature(GEMINI_ORIGIN, thoughtSignature)
+/** The provenance of Gemini reasoning; `thoughtSignature` is absent when Gemini sent none. */
+export const geminiProvenance = (thoughtSignature?: string): Provenance =>
+  thoughtSignature ? { origin: GEMINI_ORIGIN, token: thoughtSignature } : { origin: GEMINI_ORIGIN }
 
-/** Gemini's own token inside a thinking part's signature ('' when it had none), or undefined when the reasoning came from elsewhere. */
-export function thoughtSignatureOf(signature: string | undefined): string | undefined {
-  if (signature === undefined) return undefined
-  const parsed = parseForeignSignature(signature)
-  return parsed?.origin === GEMINI_ORIGIN ? parsed.original : undefined
+/** Gemini's own token ('' when it had none), or undefined when the reasoning came from elsewhere. */
+export function thoughtSignatureOf(provenance: Provenance | undefined): string | undefined {
+  return provenance?.origin === GEMINI_ORIGIN ? (provenance.token ?? '') : undefined
 }

@@ -1,3 +1,4 @@
+import { flatToolChoice, flatTools } from '../../ir/flat-tools.ts'
 import type { ToolChoice, ToolDefinition } from '../../ir/index.ts'
 import { encodeParametersSchema } from './schema.ts'
 import type { GeminiTool, GeminiToolConfig } from './wire.ts'
@@ -5,7 +6,8 @@ import type { GeminiTool, GeminiToolConfig } from './wire.ts'
 /** All client tools become one Gemini tool holding every function declaration. */
 export function encodeTools(tools: ToolDefinition[] | undefined): GeminiTool[] | undefined {
   if (tools === undefined || tools.length === 0) return undefined
-  const functionDeclarations = tools.map((tool) => ({
+  // Custom and namespaced tools (Responses clients) travel as plain functions (SPEC §7.2).
+  const functionDeclarations = flatTools(tools).map((tool) => ({
     name: tool.name,
     ...(tool.description === undefined ? {} : { description: tool.description }),
     parametersJsonSchema: encodeParametersSchema(tool.inputSchema),
@@ -19,7 +21,8 @@ export function encodeTools(tools: ToolDefinition[] | undefined): GeminiTool[] |
  */
 export function encodeToolConfig(choice: ToolChoice | undefined, hasTools: boolean): GeminiToolConfig | undefined {
   if (choice === undefined || !hasTools) return undefined
-  switch (choice.type) {
+  const flat = flatToolChoice(choice)
+  switch (flat.type) {
     case 'auto':
       return { functionCallingConfig: { mode: 'AUTO' } }
     case 'required':
@@ -27,6 +30,6 @@ export function encodeToolConfig(choice: ToolChoice | undefined, hasTools: boole
     case 'none':
       return { functionCallingConfig: { mode: 'NONE' } }
     case 'tool':
-      return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } }
+      return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [flat.name] } }
   }
 }

@@ -1,6 +1,5 @@
 import type { StreamPart } from '../../ir/stream.ts'
 import type { Usage } from '../../ir/usage.ts'
-import { foreignSignature } from '../../ir/signature.ts'
 import { isObject, stringOrUndefined, type JsonObject } from './narrow.ts'
 import { decodeFinishReason } from './stop-reason.ts'
 import { ToolCallAssembler } from './tool-call-assembler.ts'
@@ -23,7 +22,7 @@ export class ChunkDecoder {
     const parts: StreamPart[] = []
     if (!this.hasStarted) {
       this.hasStarted = true
-      parts.push({ type: 'start', id: stringOrUndefined(chunk.id) ?? '', model: stringOrUndefined(chunk.model) ?? '' })
+      parts.push({ type: 'start', id: stringOrUndefined(chunk.id), model: stringOrUndefined(chunk.model) })
     }
     // Usage may come on the last chunk only, or (vLLM, llama.cpp) running totals on every chunk.
     if (isObject(chunk.usage)) this.usage = mergeUsage(this.usage, decodeUsage(chunk.usage))
@@ -68,7 +67,7 @@ export class ChunkDecoder {
   private closeThinking(parts: StreamPart[]): void {
     if (!this.isThinking) return
     this.isThinking = false
-    parts.push({ type: 'signature', signature: foreignSignature('openai') })
+    parts.push({ type: 'signature', provenance: { origin: 'openai' } })
   }
 
   /**

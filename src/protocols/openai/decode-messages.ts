@@ -1,6 +1,5 @@
 import type { ContentPart, TextPart, ToolCallPart, ToolResultPart } from '../../ir/content.ts'
 import type { Message } from '../../ir/request.ts'
-import { foreignSignature } from '../../ir/signature.ts'
 import { decodeTextContent, decodeUserContent } from './decode-content.ts'
 import { invalid, isObject, requireArray, requireObject, requireString, stringOrUndefined } from './narrow.ts'
 
@@ -41,7 +40,7 @@ function decodeAssistant(message: Record<string, unknown>, path: string): Conten
   // DeepSeek and vLLM echo reasoning as reasoning_content, OpenRouter as reasoning. It has no signature
   // of its own; the marker names its origin so an Anthropic backend never receives it (SPEC §7.1).
   const reasoning = stringOrUndefined(message.reasoning_content) ?? stringOrUndefined(message.reasoning)
-  if (reasoning) content.push({ type: 'thinking', text: reasoning, signature: foreignSignature('openai') })
+  if (reasoning) content.push({ type: 'thinking', text: reasoning, provenance: { origin: 'openai' } })
   content.push(...decodeTextContent(message.content, `${path}.content`))
   // `refusal` repeats what the model said when it refused: kept as text.
   const refusal = stringOrUndefined(message.refusal)

@@ -1,3 +1,4 @@
+import { flatToolCall } from '../../ir/flat-tools.ts'
 import type { ContentPart, ImageSource, TextPart, ToolResultPart } from '../../ir/content.ts'
 import type { ChatRequest } from '../../ir/request.ts'
 import type { OpenAIContentPart, OpenAIMessage, OpenAIToolCall } from './wire.ts'
@@ -35,7 +36,9 @@ function encodeAssistant(parts: ContentPart[]): OpenAIMessage {
   for (const part of parts) {
     if (part.type !== 'tool_call') continue
     // An empty argument string is not JSON; servers that parse arguments reject it.
-    toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments || '{}' } })
+    // A custom or namespaced call (from a Responses client) travels as the function it was offered as.
+    const flat = flatToolCall(part)
+    toolCalls.push({ id: part.id, type: 'function', function: { name: flat.name, arguments: flat.arguments || '{}' } })
   }
   if (toolCalls.length === 0) return { role: 'assistant', content: text }
   return { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls }

@@ -37,8 +37,8 @@ function* encodeParts(emit: (event: string) => void, context: StreamContext): Ge
       return
     }
     if (part.type === 'start') {
-      if (part.id !== '') id = chatCompletionId(part.id)
-      if (part.model !== '') model = part.model
+      if (part.id) id = chatCompletionId(part.id)
+      if (part.model) model = part.model
       usage = mergeUsage(usage, part.usage)
     }
     if (!hasStarted) {

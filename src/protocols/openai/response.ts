@@ -1,7 +1,6 @@
 import { GatewayError } from '../../errors.ts'
 import type { ContentPart, TextPart, ToolCallPart } from '../../ir/content.ts'
 import type { ChatResponse } from '../../ir/response.ts'
-import { foreignSignature } from '../../ir/signature.ts'
 import { decodeErrorObject } from './error.ts'
 import { isObject, stringOrUndefined, type JsonObject } from './narrow.ts'
 import { decodeFinishReason, encodeStopReason } from './stop-reason.ts'
@@ -26,7 +25,7 @@ export function decodeResponse(body: unknown): ChatResponse {
   const content: ContentPart[] = []
   // Reasoning has no signature of its own: the marker names its origin (SPEC §7.1), never a fake one.
   const reasoning = stringOrUndefined(message.reasoning_content) ?? stringOrUndefined(message.reasoning)
-  if (reasoning) content.push({ type: 'thinking', text: reasoning, signature: foreignSignature('openai') })
+  if (reasoning) content.push({ type: 'thinking', text: reasoning, provenance: { origin: 'openai' } })
   content.push(...textOfContent(message.content))
   const refusal = stringOrUndefined(message.refusal)
   if (refusal) content.push({ type: 'text', text: refusal })
@@ -34,8 +33,8 @@ export function decodeResponse(body: unknown): ChatResponse {
   content.push(...toolCalls)
   // annotations (URL citations), audio, logprobs and the legacy function_call have no IR home: dropped.
   return {
-    id: stringOrUndefined(body.id) ?? '',
-    model: stringOrUndefined(body.model) ?? '',
+    id: stringOrUndefined(body.id),
+    model: stringOrUndefined(body.model),
     content,
     stopReason: refusal ? 'refusal' : decodeFinishReason(choice.finish_reason, toolCalls.length > 0),
     usage: decodeUsage(body.usage),
@@ -85,13 +84,14 @@ export function encodeResponse(response: ChatResponse, createdS: number): OpenAI
     id: chatCompletionId(response.id),
     object: 'chat.completion',
     created: createdS,
-    model: response.model,
+    model: response.model ?? '',
     choices: [{ index: 0, message, logprobs: null, finish_reason: encodeStopReason(response.stopReason) }],
     usage: encodeUsage(response.usage),
   }
 }
 
 /** OpenAI ids start with "chatcmpl-"; some clients check. An id from another protocol gets the prefix. */
-export function chatCompletionId(id: string): string {
+export function chatCompletionId(id: string | undefined): string {
+  if (id === undefined || id === '') return 'chatcmpl-llmux'
   return id.startsWith('chatcmpl-') ? id : `chatcmpl-${id}`
 }

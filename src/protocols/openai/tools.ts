@@ -1,3 +1,4 @@
+import { flatToolChoice, flatTools } from '../../ir/flat-tools.ts'
 import type { ToolChoice, ToolDefinition } from '../../ir/request.ts'
 import { invalid, isObject, optionalString, requireArray, requireObject, requireString } from './narrow.ts'
 import type { OpenAITool, OpenAIToolChoice } from './wire.ts'
@@ -14,6 +15,7 @@ export function decodeTools(value: unknown): ToolDefinition[] | undefined {
     const parameters = fn.parameters
     if (parameters !== undefined && !isObject(parameters)) throw invalid(`${path}.function.parameters`, 'a JSON Schema object', parameters)
     const definition: ToolDefinition = {
+      kind: 'function',
       name: requireString(fn, 'name', `${path}.function`),
       // OpenAI allows omitting parameters for a tool without input; the IR always holds a schema.
       inputSchema: parameters ?? { type: 'object', properties: {} },
@@ -38,8 +40,9 @@ export function decodeToolChoice(value: unknown): ToolChoice | undefined {
   throw invalid('tool_choice', '"auto", "none", "required" or {"type":"function","function":{"name":…}}', value)
 }
 
+/** Custom and namespaced tools (Responses clients) travel as plain functions (SPEC §7.2). */
 export function encodeTools(tools: ToolDefinition[]): OpenAITool[] {
-  return tools.map((tool) => ({
+  return flatTools(tools).map((tool) => ({
     type: 'function',
     function: {
       name: tool.name,
@@ -50,5 +53,6 @@ export function encodeTools(tools: ToolDefinition[]): OpenAITool[] {
 }
 
 export function encodeToolChoice(choice: ToolChoice): OpenAIToolChoice {
-  return choice.type === 'tool' ? { type: 'function', function: { name: choice.name } } : choice.type
+  const flat = flatToolChoice(choice)
+  return flat.type === 'tool' ? { type: 'function', function: { name: flat.name } } : flat.type
 }

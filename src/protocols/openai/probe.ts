@@ -1,0 +1,21 @@
+import type { SseEvent } from '../../sse/parse-sse.ts'
+import type { PassthroughProbe } from '../protocol.ts'
+
+/**
+ * How llmux reads a Chat Completions stream it passes through: `[DONE]` ends it, an `{"error"…}` data
+ * line is an error, and usage comes only when asked (stream_options.include_usage), in a chunk whose
+ * `choices` is empty.
+ */
+export const probe: PassthroughProbe = {
+  isTerminal: (event) => event.data === '[DONE]',
+  isError: (event) => event.data.startsWith('{"error"'),
+  mayMatter: (text) => text.includes('"usage"') || text.includes('[DONE]') || text.includes('"error"'),
+  usageRequest: {
+    fieldsFor(json) {
+      if (json.stream !== true) return undefined
+      const options = typeof json.stream_options === 'object' && json.stream_options !== null ? (json.stream_options as Record<string, unknown>) : {}
+      return options.include_usage === true ? undefined : { stream_options: { ...options, include_usage: true } }
+    },
+    isUsageOnly: (event: SseEvent) => event.data.includes('"choices":[]') && event.data.includes('"usage"'),
+  },
+}
