@@ -3,8 +3,8 @@ import { loadCliConfig } from '../src/cli/load-cli-config.ts'
 import { colors } from '../src/cli/output.ts'
 import { protocolOfBody, readRequest } from '../src/cli/read-request.ts'
 import { GatewayError } from '../src/errors.ts'
-import { anthropic } from '../src/protocols/anthropic/index.ts'
-import { openai } from '../src/protocols/openai/index.ts'
+import type { ProtocolName } from '../src/protocols/protocol.ts'
+import { clientProtocolOf, clientProtocols } from '../src/protocols/registry.ts'
 import { needsOf } from '../src/routing/needs.ts'
 import { selectBackends } from '../src/routing/router.ts'
 import { openStore } from '../src/store/open-store.ts'
@@ -14,17 +14,18 @@ export const routeCommand: Command = {
   description: 'Dry run: which backend would serve a request (file or stdin, either protocol), and why not the others',
   options: [
     { flags: '-c, --config', description: 'Config file', default: 'config.toml' },
-    { flags: '--protocol', description: 'anthropic or openai (default: guessed from the body)' },
+    { flags: '--protocol', description: `${clientProtocols.map((protocol) => protocol.name).join(', ')} (default: guessed from the body)` },
   ],
   examples: ['route request.json -c config.toml', 'route --protocol anthropic < request.json'],
   async run([file], flags) {
     const config = loadCliConfig(String(flags.config ?? 'config.toml'))
     const body = await readRequest(file)
     const protocolName = flags.protocol === undefined ? protocolOfBody(body) : String(flags.protocol)
-    if (protocolName !== 'anthropic' && protocolName !== 'openai') throw new CliError(`--protocol: expected anthropic or openai, got "${protocolName}"`)
+    const protocol = clientProtocolOf(protocolName as ProtocolName)
+    if (protocol === undefined) throw new CliError(`--protocol: expected ${clientProtocols.map((entry) => entry.name).join(', ')}, got "${protocolName}"`)
     let chat
     try {
-      chat = (protocolName === 'anthropic' ? anthropic : openai).decodeRequest(body)
+      chat = protocol.decodeRequest(body)
     } catch (error) {
       throw new CliError(`not a valid ${protocolName} request: ${error instanceof GatewayError ? error.message : String(error)}`)
     }

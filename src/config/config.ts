@@ -1,6 +1,12 @@
+import type { ProtocolName } from '../protocols/protocol.ts'
+
 /** The validated configuration. Everything here is checked and defaulted at load; nothing is re-parsed per request. */
 
 export type ProviderType = 'openai' | 'anthropic' | 'azure' | 'gemini' | 'ollama' | 'mock'
+
+/** Which OpenAI API an openai-type provider or backend speaks: Chat Completions or Responses. */
+export type OpenAIApi = 'chat' | 'responses'
+export const OPENAI_APIS: readonly OpenAIApi[] = ['chat', 'responses']
 
 /** How the key reaches the provider. */
 export type AuthStyle = 'bearer' | 'x-api-key' | 'api-key' | 'x-goog-api-key' | 'none'
@@ -16,6 +22,8 @@ export interface ProviderConfig {
   headers: Record<string, string>
   /** Azure only. */
   apiVersion?: string
+  /** openai-type providers: which OpenAI API its backends speak (SPEC §3); absent for other types. */
+  api?: OpenAIApi
   /** A known cloud provider whose key resolved to empty: kept for `llmux check`, never routed to. */
   isDisabled: boolean
   disabledReason?: string
@@ -54,6 +62,8 @@ export interface BackendConfig {
   provider: ProviderConfig
   /** The model name sent upstream (everything after the first colon). */
   model: string
+  /** The wire protocol of this backend, from its provider's type and the `api` of either (SPEC §3). */
+  protocol: ProtocolName
   context: number
   vision: boolean
   thinking: boolean

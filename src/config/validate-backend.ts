@@ -1,17 +1,18 @@
 import picomatch from 'picomatch'
-import { TRAITS, type BackendConfig, type ProviderConfig, type Trait } from './config.ts'
+import { OPENAI_APIS, TRAITS, type BackendConfig, type ProviderConfig, type Trait } from './config.ts'
+import { backendProtocolOf } from '../providers/protocol-of.ts'
 import { suggestion } from './did-you-mean.ts'
 import { presetOf } from '../providers/presets.ts'
 import { readKeyEdits } from './read-key-edits.ts'
 import {
   checkKeys, describe, expected, isTable, joinPath, NON_NEGATIVE_NUMBER, POSITIVE_INTEGER, POSITIVE_NUMBER,
-  readBoolean, readNumber, readString, readStringList, report, type Check, type Scope,
+  readBoolean, readChoice, readNumber, readString, readStringList, report, type Check, type Scope,
 } from './read-fields.ts'
 
 const BACKEND_KEYS = [
   'model', 'context', 'vision', 'thinking', 'max_per_minute', 'max_per_hour', 'max_per_5hours', 'max_per_day',
   'model_match', 'when', 'weight', 'fallback', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write',
-  'key_rename', 'key_delete', 'key_add', 'embeddings', 'cooldown',
+  'key_rename', 'key_delete', 'key_add', 'embeddings', 'cooldown', 'api',
 ]
 const DEFAULT_CONTEXT = 128_000
 
@@ -59,8 +60,12 @@ export function validateBackend(value: unknown, index: number, context: BackendC
     isEmbeddings: readBoolean(scope, 'embeddings') ?? false,
     cooldownMs: secondsToMs(readNumber(scope, 'cooldown', NON_NEGATIVE_NUMBER)) ?? context.defaultCooldownMs,
   }
+  const api = readChoice(scope, 'api', OPENAI_APIS)
+  if (api !== undefined && target !== undefined && target.provider.type !== 'openai') {
+    report(check, joinPath(path, 'api'), `only used with an openai-type provider ("${target.provider.name}" is ${target.provider.type})`)
+  }
   if (check.problems.length > problemsBefore || target === undefined) return undefined
-  return { ...target, ...backend }
+  return { ...target, ...backend, protocol: backendProtocolOf(target.provider, api) }
 }
 
 const secondsToMs = (seconds: number | undefined): number | undefined =>

@@ -1,11 +1,11 @@
-import type { ProviderConfig, ProviderType } from './config.ts'
+import { OPENAI_APIS, type ProviderConfig, type ProviderType } from './config.ts'
 import { AUTH_STYLE_OF_TYPE, PRESET_NAMES, presetOf, type Preset } from '../providers/presets.ts'
 import {
   checkKeys, expected, isTable, joinPath, readChoice, readString, readStringTable, report,
   type Check, type Scope,
 } from './read-fields.ts'
 
-const PROVIDER_KEYS = ['type', 'base_url', 'api_key', 'headers', 'api_version', 'preset']
+const PROVIDER_KEYS = ['type', 'base_url', 'api_key', 'headers', 'api_version', 'preset', 'api']
 export const PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'anthropic', 'azure', 'gemini', 'ollama', 'mock']
 
 /** One `[provider.NAME]` table; undefined when it has a problem (already reported). */
@@ -28,6 +28,8 @@ export function validateProvider(name: string, value: unknown, check: Check): Pr
   if (apiVersion !== undefined && type !== undefined && type !== 'azure') {
     report(check, joinPath(path, 'api_version'), 'only used with type = "azure"')
   }
+  const api = readChoice(scope, 'api', OPENAI_APIS)
+  if (api !== undefined && type !== undefined && type !== 'openai') report(check, joinPath(path, 'api'), 'only used with type = "openai"')
   if (check.problems.length > problemsBefore || type === undefined || baseUrl === undefined) return undefined
 
   const disabledReason = isCloud(type, baseUrl, preset) && apiKey === undefined ? whyNoKey(scope, preset) : undefined
@@ -39,6 +41,7 @@ export function validateProvider(name: string, value: unknown, check: Check): Pr
     authStyle: apiKey === undefined ? 'none' : AUTH_STYLE_OF_TYPE[type],
     headers,
     apiVersion,
+    ...(api !== undefined && { api }),
     isDisabled: disabledReason !== undefined,
     disabledReason,
   }

@@ -8,8 +8,9 @@ import type { AttemptSignal } from '../upstream/attempt-timers.ts'
 import { callBackend } from '../upstream/call-backend.ts'
 import { withClientHeaders } from '../upstream/endpoint.ts'
 import type { Gateway } from './gateway.ts'
-import { openPassthroughStream, type OpenedStream, type StreamEnd } from './passthrough-stream.ts'
-import { openTranslatedStream } from './translated-stream.ts'
+import { openStream, type StreamEnd } from './streams/open-stream.ts'
+import { passthroughTransform } from './streams/passthrough-transform.ts'
+import { translatedTransform } from './streams/translated-transform.ts'
 import { usageOfText } from './usage-of-text.ts'
 import type { UpstreamFailure } from './upstream-failure.ts'
 
@@ -39,15 +40,14 @@ export interface ClientSide {
 }
 
 export type AttemptResult =
-  | { kind: 'answered'; body: string | ReadableStream; contentType: string; usage?: Usage; isStream: boolean }
+  | { kind: 'answered'; body: string; contentType: string; usage: Usage; isStream: false }
+  /** `ended` settles once with how the stream ended (the request's one finish point awaits it). */
+  | { kind: 'answered'; body: ReadableStream; contentType: string; isStream: true; ended: Promise<StreamEnd> }
   | { kind: 'failed'; failure: UpstreamFailure }
   | { kind: 'client_gone' }
 
-/**
- * Sends one planned call and returns the client's answer, or why this backend failed. Streams are
- * returned once their first event arrived; `onStreamEnd` reports how they finished.
- */
-export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: ClientSide, onStreamEnd: (end: StreamEnd) => void): Promise<AttemptResult> {
+/** Sends one planned call and returns the client's answer, or why this backend failed. Streams are returned once their first event arrived. */
+export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: ClientSide): Promise<AttemptResult> {
   const { backend } = plan
   const headers = withClientHeaders(gateway.providerHeaders.get(backend.provider.name) ?? {}, backend.provider, client.headers)
   if (gateway.logger.isVerbose) gateway.logger.debug(`→ ${backend.id} POST ${plan.url.replace(/([?&]key=)[^&]+/, '$1…')}`)
@@ -67,13 +67,13 @@ export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: C
   const streamContext = plan.translation?.streamContext
   const isTranslatable = plan.translation === undefined || streamContext !== undefined
   if (plan.isStreaming && isTranslatable && (upstream.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    const options = { watch: gateway.streamWatch, now: gateway.now, onEnd: onStreamEnd }
-    const opened: OpenedStream = streamContext
-      ? await openTranslatedStream(upstream, plan.codec, plan.inbound, streamContext, attempt, options)
-      : await openPassthroughStream(upstream, plan.inbound, attempt, { ...options, dropsUsageChunk: plan.dropsUsageChunk ?? false })
+    const transform = streamContext
+      ? translatedTransform(plan.codec, plan.inbound, streamContext)
+      : passthroughTransform(plan.inbound, plan.dropsUsageChunk ?? false)
+    const opened = await openStream(upstream, transform, attempt, { watch: gateway.streamWatch, now: gateway.now })
     if (attempt.isClientGone()) return { kind: 'client_gone' }
     if (!opened.ok) return failed(opened.failure)
-    return { kind: 'answered', body: opened.body, contentType: 'text/event-stream; charset=utf-8', isStream: true }
+    return { kind: 'answered', body: opened.body, contentType: 'text/event-stream; charset=utf-8', isStream: true, ended: opened.ended }
   }
   return answerWhole(upstream, plan, attempt)
 }

@@ -68,9 +68,7 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
     record.backend = backend.id
     gateway.store.recordAttempt(backend.id, now, backend.limits)
     const sentAt = performance.now()
-    const result = await sendAttempt(gateway, request.plan(backend), request.client, (end) =>
-      finishRequest(gateway, record, { status: 200, usage: end.usage, isCutShort: !end.isComplete, errorMessage: end.errorMessage, firstByteMs: record.firstByteMs }),
-    )
+    const result = await sendAttempt(gateway, request.plan(backend), request.client)
     const waitedMs = performance.now() - sentAt
     record.upstreamWaitMs += waitedMs
     if (gateway.logger.isVerbose) gateway.logger.debug(`#${record.id} ${backend.id} ${result.kind === 'failed' ? `failed (${result.failure.message})` : result.kind} after ${waitedMs.toFixed(1)}ms`)
@@ -83,8 +81,11 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
       if (result.isStream) {
         headers['cache-control'] = 'no-cache'
         record.firstByteMs = performance.now() - record.startedAt
+        void result.ended.then((end) =>
+          finishRequest(gateway, record, { status: 200, usage: end.usage, isCutShort: !end.isComplete, errorMessage: end.errorMessage, firstByteMs: record.firstByteMs }),
+        )
       } else {
-        finishRequest(gateway, record, { status: 200, usage: result.usage ?? {}, isCutShort: false })
+        finishRequest(gateway, record, { status: 200, usage: result.usage, isCutShort: false })
       }
       return new Response(result.body, { status: 200, headers })
     }

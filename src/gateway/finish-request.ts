@@ -1,3 +1,4 @@
+import type { ProtocolName } from '../protocols/protocol.ts'
 import { costOf } from '../routing/cost.ts'
 import type { Gateway } from './gateway.ts'
 import type { Outcome } from './outcome.ts'
@@ -8,7 +9,7 @@ export interface RequestRecord {
   /** performance.now() at arrival. */
   startedAt: number
   arrivedAtMs: number
-  protocol: 'anthropic' | 'openai'
+  protocol: ProtocolName
   client?: string
   requestedModel?: string
   isStreaming?: boolean

@@ -1,11 +1,11 @@
 import type { BackendConfig, Config } from '../config/config.ts'
 import type { Logger } from '../logger.ts'
-import type { BackendProtocol } from '../providers/protocol-of.ts'
+import type { ProtocolName } from '../protocols/protocol.ts'
 import type { BackendCodec } from '../protocols/backend-codec.ts'
 import type { Store } from '../store/store.ts'
 import type { Authenticator } from '../server/auth.ts'
 import type { Metrics } from '../metrics/metrics.ts'
-import type { StreamWatch } from './stream-watch.ts'
+import type { StreamWatch } from './streams/stream-watch.ts'
 import type { AttemptTimers } from '../upstream/attempt-timers.ts'
 
 /** Everything a request handler needs, created once by startServer and passed down (no module state). */
@@ -20,7 +20,7 @@ export interface Gateway {
   logger: Logger
   store: Store
   authenticator: Authenticator
-  codecs: Record<BackendProtocol, BackendCodec>
+  codecs: Readonly<Record<ProtocolName, BackendCodec>>
   /** Provider name → headers sent with every request to it (auth included), built at start-up. */
   providerHeaders: Map<string, Record<string, string>>
   /** Wall-clock ms (Date.now in the server, a fake clock in tests). */

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../ir/index.ts'
-import type { Protocol } from '../protocols/protocol.ts'
+import type { Protocol, ProtocolName } from '../protocols/protocol.ts'
 import type { ProblemKind } from '../routing/backend-fit.ts'
 import { needsOf } from '../routing/needs.ts'
 import { answerWithFailover } from './failover.ts'
@@ -9,18 +9,24 @@ import { serveRequest } from './serve-request.ts'
 
 /** POST /v1/messages and /v1/chat/completions: decode, route, attempt with failover, answer. */
 export function handleChat(gateway: Gateway, request: Request, inbound: Protocol): Promise<Response> {
-  return serveRequest(gateway, request, inbound.name === 'anthropic' ? '/v1/messages' : '/v1/chat/completions', inbound, ({ record, body, admit }) => {
+  return serveRequest(gateway, request, inbound.route, inbound, ({ record, body, admit }) => {
     const chat = inbound.decodeRequest(body.json)
     admit(chat.model, chat.isStreaming)
     const needs = needsOf(chat, undefined, gateway.hasTraitRules)
     const call = { inbound, body, chat, estimatedTokens: needs.estimatedTokens }
-    const rejectedCapability = inbound.name === 'anthropic' ? (unmet: ProblemKind) => claudeCodeFeatureOf(unmet, chat) : undefined
+    const tagOf = capabilityTags[inbound.name]
+    const rejectedCapability = tagOf && ((unmet: ProblemKind) => tagOf(unmet, chat))
     return answerWithFailover(
       gateway,
       { inbound, needs, client: request, purpose: 'chat', plan: (backend) => planChat(gateway, call, backend), rejectedCapability },
       record,
     )
   })
+}
+
+/** Clients that retry without a feature llmux names (SPEC §7.1): only Claude Code, an Anthropic client. */
+const capabilityTags: Partial<Record<ProtocolName, (unmet: ProblemKind, chat: ChatRequest) => string | undefined>> = {
+  anthropic: claudeCodeFeatureOf,
 }
 
 /**

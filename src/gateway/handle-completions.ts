@@ -1,5 +1,4 @@
 import { GatewayError } from '../errors.ts'
-import { backendProtocolOf } from '../providers/protocol-of.ts'
 import { openai } from '../protocols/openai/index.ts'
 import { answerWithFailover } from './failover.ts'
 import type { Gateway } from './gateway.ts'
@@ -28,7 +27,7 @@ export function handleCompletions(gateway: Gateway, request: Request): Promise<R
         needs: plainNeeds(model, texts),
         client: request,
         purpose: 'chat',
-        isEligible: (backend) => backendProtocolOf(backend.provider.type) === 'openai' && backend.provider.type !== 'mock',
+        isEligible: (backend) => backend.protocol === 'openai' && backend.provider.type !== 'mock',
         plan: (backend) => ({
           backend,
           codec: openai,

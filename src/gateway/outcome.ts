@@ -10,13 +10,3 @@ export interface Outcome {
   isCutShort: boolean
   errorMessage?: string
 }
-
-/** Later reports win field by field; fields an event does not report keep their earlier value. */
-export function mergeUsage(into: Usage, from: Usage | undefined): void {
-  if (!from) return
-  if (from.inputTokens !== undefined) into.inputTokens = from.inputTokens
-  if (from.outputTokens !== undefined) into.outputTokens = from.outputTokens
-  if (from.cacheReadTokens !== undefined) into.cacheReadTokens = from.cacheReadTokens
-  if (from.cacheWriteTokens !== undefined) into.cacheWriteTokens = from.cacheWriteTokens
-  if (from.reasoningTokens !== undefined) into.reasoningTokens = from.reasoningTokens
-}

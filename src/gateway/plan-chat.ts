@@ -1,7 +1,7 @@
 import type { BackendConfig } from '../config/config.ts'
+import { toolLookupOf } from '../ir/flat-tools.ts'
 import type { ChatRequest } from '../ir/index.ts'
-import { backendProtocolOf } from '../providers/protocol-of.ts'
-import type { Protocol } from '../protocols/protocol.ts'
+import type { Protocol, StreamContext } from '../protocols/protocol.ts'
 import type { JsonBody } from '../server/read-body.ts'
 import type { AttemptPlan } from './attempt.ts'
 import type { Gateway } from './gateway.ts'
@@ -18,9 +18,8 @@ export interface ChatCall {
 
 /** How one chat attempt goes to this backend: passthrough when it speaks the client's protocol, else via the IR. */
 export function planChat(gateway: Gateway, call: ChatCall, backend: BackendConfig): AttemptPlan {
-  const protocol = backendProtocolOf(backend.provider.type)
-  const codec = gateway.codecs[protocol]
-  const isSameProtocol = protocol === call.inbound.name
+  const codec = gateway.codecs[backend.protocol]
+  const isSameProtocol = backend.protocol === call.inbound.name
   const plan: AttemptPlan = {
     backend,
     codec,
@@ -32,26 +31,35 @@ export function planChat(gateway: Gateway, call: ChatCall, backend: BackendConfi
   if (isSameProtocol) {
     // Usage is needed for cost and budgets: an OpenAI stream that did not ask for it asks anyway, and the
     // usage-only chunk is kept from the client, which did not expect it.
-    if (call.inbound.name === 'openai' && call.chat.isStreaming && !call.chat.includeUsage) {
-      const options = typeof call.body.json.stream_options === 'object' ? call.body.json.stream_options : {}
-      plan.body = passthroughBodyOf(backend, call.body, { stream_options: { ...options, include_usage: true } })
+    const usageFields = call.inbound.probe.usageRequest?.fieldsFor(call.body.json)
+    if (usageFields !== undefined) {
+      plan.body = passthroughBodyOf(backend, call.body, usageFields)
       plan.dropsUsageChunk = true
     }
     return plan
   }
-  const nowMs = gateway.now()
+  const context = answerContextOf(call, backend, gateway.now())
   plan.translation = {
     whole: (json) => {
       const response = codec.decodeResponse(json)
-      return { body: JSON.stringify(call.inbound.encodeResponse(response)), usage: response.usage }
+      return { body: JSON.stringify(call.inbound.encodeResponse(response, context)), usage: response.usage }
     },
-    streamContext: {
-      estimatedInputTokens: call.estimatedTokens,
-      includeUsage: call.chat.includeUsage ?? false,
-      id: `llmux-${nowMs.toString(36)}`,
-      model: backend.model,
-      created: Math.floor(nowMs / 1000),
-    },
+    streamContext: context,
   }
   return plan
+}
+
+/** What the client's encoder needs that the answer does not carry. */
+function answerContextOf(call: ChatCall, backend: BackendConfig, nowMs: number): StreamContext {
+  const context: StreamContext = {
+    estimatedInputTokens: call.estimatedTokens,
+    includeUsage: call.chat.includeUsage ?? false,
+    id: `llmux-${nowMs.toString(36)}`,
+    model: backend.model,
+    created: Math.floor(nowMs / 1000),
+  }
+  // Only custom or namespaced tools (a Responses client) need their calls mapped back (ir/flat-tools.ts).
+  if (call.chat.tools?.some((tool) => tool.kind === 'custom' || tool.namespace !== undefined)) context.tools = toolLookupOf(call.chat.tools)
+  if (call.chat.includeReasoningToken) context.includeReasoningToken = true
+  return context
 }

@@ -1,6 +1,5 @@
 import type { BackendConfig } from '../config/config.ts'
 import { type ErrorKind, GatewayError, kindOfStatus, statusOf } from '../errors.ts'
-import { backendProtocolOf } from '../providers/protocol-of.ts'
 import type { Protocol } from '../protocols/protocol.ts'
 import { errorResponse } from './respond.ts'
 import type { UpstreamFailure } from './upstream-failure.ts'
@@ -15,9 +14,12 @@ export function upstreamErrorResponse(
   failure: UpstreamFailure,
   headers: Record<string, string>,
 ): Response {
-  const retryAfter = failure.headers?.get('retry-after') ?? (failure.retryAfterMs === undefined ? undefined : String(Math.max(1, Math.ceil(failure.retryAfterMs / 1000))))
+  // Every 429 carries Retry-After (Codex does not retry one without it): the upstream's, or else how long
+  // llmux itself rests that backend.
+  const waitMs = failure.retryAfterMs ?? (failure.status === 429 ? backend.cooldownMs : undefined)
+  const retryAfter = failure.headers?.get('retry-after') ?? (waitMs === undefined ? undefined : String(Math.max(1, Math.ceil(waitMs / 1000))))
   const extra = retryAfter ? { ...headers, 'retry-after': retryAfter } : headers
-  const isSameProtocol = backendProtocolOf(backend.provider.type) === inbound.name
+  const isSameProtocol = backend.protocol === inbound.name
   if (failure.status !== undefined && failure.status >= 400 && isSameProtocol && looksLikeJson(failure.bodyText)) {
     const final = failure.kind !== undefined && isFinalKind(failure.kind) ? { 'x-should-retry': 'false' } : {}
     return new Response(failure.bodyText, { status: failure.status, headers: { 'content-type': 'application/json', ...extra, ...final } })

@@ -14,5 +14,7 @@ export function upstreamUrlOf(backend: BackendConfig, endpoint: Endpoint, isStre
     if (endpoint === 'completions') return azureCompletionsUrl(provider.baseUrl, model, provider.apiVersion)
     return azureChatUrl(provider.baseUrl, model, provider.apiVersion)
   }
+  // A backend that speaks the Responses API is reached at its /responses endpoint (SPEC §7.2).
+  if (endpoint === 'chat' && backend.protocol === 'responses') return `${provider.baseUrl}/responses`
   return urlOf(provider, endpoint)
 }

@@ -3,6 +3,7 @@ import type { ChatRequest, ChatResponse, StreamPart } from '../ir/index.ts'
 import type { Usage } from '../ir/usage.ts'
 import type { SseEvent } from '../sse/parse-sse.ts'
 import type { PushTransform } from './push-transform.ts'
+import type { ToolLookup } from '../ir/flat-tools.ts'
 
 /** An upstream error's meaning; `retryAfterMs` when the body itself says how long to wait (Gemini). */
 export interface DecodedError {
@@ -11,7 +12,8 @@ export interface DecodedError {
   retryAfterMs?: number
 }
 
-export type ProtocolName = 'anthropic' | 'openai'
+/** Every wire protocol llmux speaks; `gemini` only as a backend. */
+export type ProtocolName = 'anthropic' | 'openai' | 'responses' | 'gemini'
 
 /** What an encoder of a client-facing stream needs to know that the parts do not carry. */
 export interface StreamContext {
@@ -24,6 +26,33 @@ export interface StreamContext {
   model: string
   /** Unix seconds, for OpenAI `created`. */
   created: number
+  /**
+   * The request's tools by the name a flattened backend knows them by: a client with custom or
+   * namespaced tools (Responses) gets its calls back in its own terms (ir/flat-tools.ts).
+   */
+  tools?: ToolLookup
+  /** Responses clients: whether to return reasoning tokens (`include: ["reasoning.encrypted_content"]`). */
+  includeReasoningToken?: boolean
+}
+
+/**
+ * How llmux reads a same-protocol stream it passes through untouched (STYLE "next shape" 1): which event
+ * ends it, which is an error, and which network chunks can hold either or usage (the others skip the
+ * SSE parser).
+ */
+export interface PassthroughProbe {
+  isTerminal(event: SseEvent): boolean
+  isError(event: SseEvent): boolean
+  mayMatter(text: string): boolean
+  /**
+   * For a protocol whose streams carry usage only when asked (OpenAI `stream_options.include_usage`):
+   * the top-level fields that ask for it when the client did not, and the event llmux then keeps from
+   * the client, which did not expect it.
+   */
+  usageRequest?: {
+    fieldsFor(json: Record<string, unknown>): Record<string, unknown> | undefined
+    isUsageOnly(event: SseEvent): boolean
+  }
 }
 
 /**
@@ -33,11 +62,14 @@ export interface StreamContext {
  */
 export interface Protocol {
   name: ProtocolName
+  /** The path of this protocol's client door (SPEC §4). */
+  route: string
   decodeRequest(body: unknown): ChatRequest
   /** The request body for an upstream of this protocol, with `model` as given. */
   encodeRequest(request: ChatRequest, model: string): Record<string, unknown>
   decodeResponse(body: unknown): ChatResponse
-  encodeResponse(response: ChatResponse): Record<string, unknown>
+  /** `context` supplies what the response does not carry (fallback id and model, time, the request's tools). */
+  encodeResponse(response: ChatResponse, context?: StreamContext): Record<string, unknown>
   decodeStream(events: AsyncIterable<SseEvent>): AsyncGenerator<StreamPart>
   /** Yields SSE text, one event per string, ready to write to the client. */
   encodeStream(parts: AsyncIterable<StreamPart>, context: StreamContext): AsyncGenerator<string>
@@ -54,4 +86,5 @@ export interface Protocol {
   encodeStreamError(error: GatewayError): string
   /** Reads an upstream error body of this protocol (any text; may not be JSON). */
   decodeError(status: number, bodyText: string): DecodedError
+  probe: PassthroughProbe
 }

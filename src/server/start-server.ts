@@ -6,6 +6,7 @@ import { handleCountTokens } from '../gateway/count-tokens.ts'
 import { handleCompletions } from '../gateway/handle-completions.ts'
 import { handleEmbeddings } from '../gateway/handle-embeddings.ts'
 import type { Gateway } from '../gateway/gateway.ts'
+import { codexCatalog } from '../gateway/codex-catalog.ts'
 import { listModels } from '../gateway/list-models.ts'
 import { errorResponse } from '../gateway/respond.ts'
 import { createLogger, type Logger } from '../logger.ts'
@@ -16,11 +17,12 @@ import { baseHeadersOf } from '../upstream/endpoint.ts'
 import { openStore } from '../store/open-store.ts'
 import type { Store } from '../store/store.ts'
 import { createAuthenticator } from './auth.ts'
-import { StreamWatch } from '../gateway/stream-watch.ts'
+import { StreamWatch } from '../gateway/streams/stream-watch.ts'
 import { AttemptTimers } from '../upstream/attempt-timers.ts'
 import { Metrics } from '../metrics/metrics.ts'
 import { renderState } from '../metrics/render-state.ts'
-import { gemini } from '../protocols/gemini/index.ts'
+import { backendCodecs, clientProtocols } from '../protocols/registry.ts'
+import { responses } from '../protocols/responses/index.ts'
 
 export interface StartOptions {
   logger?: Logger
@@ -54,7 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     store,
     authenticator: createAuthenticator(config.tokens),
-    codecs: { openai, anthropic, gemini },
+    codecs: backendCodecs,
     providerHeaders: new Map(Object.values(config.providers).map((provider) => [provider.name, baseHeadersOf(provider)])),
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
@@ -67,6 +69,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     server.timeout(request, 0)
     return handleChat(gateway, request, protocol)
   }
+  // One door per client protocol (SPEC §4), from the registry.
+  const doors = Object.fromEntries(clientProtocols.map((protocol) => [protocol.route, { POST: chat(protocol) }]))
   const server = Bun.serve({
     hostname: config.host,
     port: config.port,
@@ -77,8 +81,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }),
     routes: {
       '/health': { GET: () => Response.json({ status: 'ok' }) },
-      '/v1/messages': { POST: chat(anthropic) },
-      '/v1/chat/completions': { POST: chat(openai) },
+      ...doors,
+      // Codex tries a WebSocket first; a 426 at once makes it fall back to HTTP without delay (SPEC §4).
+      [responses.route]: { ...doors[responses.route], GET: () => webSocketRefused() },
       '/v1/messages/count_tokens': { POST: (request) => handleCountTokens(gateway, request, anthropic) },
       '/v1/embeddings': { POST: (request) => handleEmbeddings(gateway, request) },
       '/v1/completions': { POST: (request, server) => (server.timeout(request, 0), handleCompletions(gateway, request)) },
@@ -112,7 +117,10 @@ function models(gateway: Gateway, request: Request): Response {
   const isAnthropic = request.headers.has('anthropic-version')
   try {
     gateway.authenticator.authenticate(request.headers)
-    return Response.json(listModels(gateway.backends.filter((backend) => !backend.provider.isDisabled && !backend.isEmbeddings), isAnthropic))
+    const routable = gateway.backends.filter((backend) => !backend.provider.isDisabled && !backend.isEmbeddings)
+    // Codex asks with its version and reads its own catalog shape (SPEC §4).
+    if (new URL(request.url).searchParams.has('client_version')) return Response.json(codexCatalog(routable))
+    return Response.json(listModels(routable, isAnthropic))
   } catch (error) {
     return errorResponse(isAnthropic ? anthropic : openai, error)
   }
@@ -127,6 +135,12 @@ function metrics(gateway: Gateway, request: Request): Response {
   }
   const text = `${gateway.metrics.render()}\n${renderState(gateway.backends, gateway.config.tokens, gateway.store, gateway.now())}\n`
   return new Response(text, { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } })
+}
+
+/** WebSocket upgrades of the Responses door: llmux serves Responses over HTTP only. */
+function webSocketRefused(): Response {
+  const error = new GatewayError('invalid_request', 'llmux serves the Responses API over HTTP only; WebSocket upgrades are refused', { status: 426 })
+  return errorResponse(responses, error)
 }
 
 /** Unknown paths and methods: 404 in the protocol the caller seems to speak. */

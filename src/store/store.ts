@@ -1,3 +1,4 @@
+import type { ProtocolName } from '../protocols/protocol.ts'
 import type { RateLimits } from '../config/config.ts'
 import type { RoutingState } from '../routing/routing-state.ts'
 
@@ -41,7 +42,7 @@ export interface RequestRecord {
   timeMs: number
   /** The token name; undefined when the gateway has no tokens. */
   client?: string
-  protocol: 'anthropic' | 'openai'
+  protocol: ProtocolName
   requestedModel: string
   /** The backend that answered last; undefined when none was reached. */
   backend?: string

@@ -16,8 +16,8 @@ export interface RigBackend {
   url?: string
   /** Extra lines for its [[backend]] table (context = 100000 unless they set one). */
   toml?: string
-  /** The provider type (default "openai"). */
-  type?: 'openai' | 'anthropic'
+  /** The provider type (default "openai"); "responses" is an openai-type provider with `api = "responses"`. */
+  type?: 'openai' | 'anthropic' | 'responses'
 }
 
 export interface Rig {
@@ -51,8 +51,9 @@ export async function startRig(backends: RigBackend[], options: RigOptions = {})
   const letters = backends.map((_, index) => String.fromCharCode(97 + index))
   const ids = letters.map((letter) => `${letter}:model-${letter}`)
   const tables = backends.map((backend, index) => {
-    const type = backend.type ?? 'openai'
-    const url = (backend.url ?? upstreams[index]!.url) + (type === 'openai' ? '/v1' : '')
+    const kind = backend.type ?? 'openai'
+    const type = kind === 'responses' ? 'openai"\napi = "responses' : kind
+    const url = (backend.url ?? upstreams[index]!.url) + (kind === 'anthropic' ? '' : '/v1')
     const extra = backend.toml ?? ''
     const context = /^\s*context\s*=/m.test(extra) ? '' : 'context = 100000\n'
     return `[provider.${letters[index]}]\ntype = "${type}"\nbase_url = "${url}"\napi_key = "sk-${letters[index]}"\n\n[[backend]]\nmodel = "${ids[index]}"\n${context}${extra}\n`

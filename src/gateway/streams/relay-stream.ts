@@ -1,5 +1,5 @@
-import { GatewayError } from '../errors.ts'
-import type { AttemptSignal } from '../upstream/attempt-timers.ts'
+import { GatewayError } from '../../errors.ts'
+import type { AttemptSignal } from '../../upstream/attempt-timers.ts'
 import type { StreamWatch } from './stream-watch.ts'
 
 /** What a stream does with its upstream's chunks; each returns what to send the client ('' for nothing). */
