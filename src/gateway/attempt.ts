@@ -27,7 +27,7 @@ export interface AttemptPlan {
   dropsUsageChunk?: boolean
   /** Cross-protocol answers. Absent: the upstream's bytes pass through (usage read on the side). */
   translation?: {
-    whole: (json: unknown) => { body: string; usage: Usage }
+    whole: (json: unknown) => { body: string; usage: Usage; contentType?: string }
     /** Only for chat: embeddings are never streamed. */
     streamContext?: StreamContext
   }
@@ -113,7 +113,7 @@ async function answerWhole(upstream: Response, plan: AttemptPlan, attempt: Attem
   }
   try {
     const translated = plan.translation.whole(json)
-    return { kind: 'answered', body: translated.body, contentType: 'application/json', usage: translated.usage, isStream: false }
+    return { kind: 'answered', body: translated.body, contentType: translated.contentType ?? 'application/json', usage: translated.usage, isStream: false }
   } catch (error) {
     return { kind: 'failed', failure: { status: 502, message: error instanceof GatewayError ? error.message : 'upstream answer could not be translated' } }
   }

@@ -1,26 +1,31 @@
 import type { ChatRequest } from '../ir/index.ts'
-import type { Protocol, ProtocolName } from '../protocols/protocol.ts'
+import type { BackendConfig } from '../config/config.ts'
+import type { CompactionShape, Protocol, ProtocolName } from '../protocols/protocol.ts'
 import type { ProblemKind } from '../routing/backend-fit.ts'
 import { needsOf } from '../routing/needs.ts'
 import { answerWithFailover } from './failover.ts'
 import type { Gateway } from './gateway.ts'
 import { planChat } from './plan-chat.ts'
+import { planCompaction } from './plan-compaction.ts'
 import { serveRequest } from './serve-request.ts'
 
-/** POST /v1/messages and /v1/chat/completions: decode, route, attempt with failover, answer. */
-export function handleChat(gateway: Gateway, request: Request, inbound: Protocol): Promise<Response> {
-  return serveRequest(gateway, request, inbound.route, inbound, ({ record, body, admit }) => {
+/**
+ * Every client door (/v1/messages, /v1/chat/completions, /v1/responses): decode, route, attempt with
+ * failover, answer. `isCompactEndpoint`: POST /v1/responses/compact, answered with one compaction item.
+ */
+export function handleChat(gateway: Gateway, request: Request, inbound: Protocol, isCompactEndpoint = false): Promise<Response> {
+  const route = isCompactEndpoint ? `${inbound.route}/compact` : inbound.route
+  return serveRequest(gateway, request, route, inbound, ({ record, body, admit }) => {
     const chat = inbound.decodeRequest(body.json)
+    if (isCompactEndpoint) chat.isStreaming = false
     admit(chat.model, chat.isStreaming)
     const needs = needsOf(chat, undefined, gateway.hasTraitRules)
     const call = { inbound, body, chat, estimatedTokens: needs.estimatedTokens }
     const tagOf = capabilityTags[inbound.name]
     const rejectedCapability = tagOf && ((unmet: ProblemKind) => tagOf(unmet, chat))
-    return answerWithFailover(
-      gateway,
-      { inbound, needs, client: request, purpose: 'chat', plan: (backend) => planChat(gateway, call, backend), rejectedCapability },
-      record,
-    )
+    const shape: CompactionShape | undefined = isCompactEndpoint ? 'compact' : chat.isCompaction ? (chat.isStreaming ? 'stream' : 'response') : undefined
+    const plan = shape === undefined ? (backend: BackendConfig) => planChat(gateway, call, backend) : (backend: BackendConfig) => planCompaction(gateway, call, backend, shape)
+    return answerWithFailover(gateway, { inbound, needs, client: request, purpose: 'chat', plan, rejectedCapability }, record)
   })
 }
 

@@ -33,7 +33,7 @@ export function handleCompletions(gateway: Gateway, request: Request): Promise<R
           codec: openai,
           inbound: openai,
           url: upstreamUrlOf(backend, 'completions', isStreaming),
-          body: passthroughBodyOf(backend, body),
+          body: passthroughBodyOf(backend, openai, body),
           isStreaming,
         }),
       },

@@ -44,7 +44,7 @@ export function handleEmbeddings(gateway: Gateway, request: Request): Promise<Re
 function planEmbeddings(backend: BackendConfig, body: JsonBody, texts: string[], estimatedTokens: number): AttemptPlan {
   const url = upstreamUrlOf(backend, 'embeddings', false)
   if (backend.provider.type !== 'gemini') {
-    return { backend, codec: openai, inbound: openai, url, body: passthroughBodyOf(backend, body), isStreaming: false }
+    return { backend, codec: openai, inbound: openai, url, body: passthroughBodyOf(backend, openai, body), isStreaming: false }
   }
   const dimensions = typeof body.json.dimensions === 'number' ? body.json.dimensions : undefined
   const isBase64 = body.json.encoding_format === 'base64'

@@ -25,7 +25,7 @@ export function planChat(gateway: Gateway, call: ChatCall, backend: BackendConfi
     codec,
     inbound: call.inbound,
     url: upstreamUrlOf(backend, 'chat', call.chat.isStreaming),
-    body: upstreamBodyOf(backend, codec, isSameProtocol, call.body, call.chat),
+    body: upstreamBodyOf(backend, codec, isSameProtocol ? call.inbound : undefined, call.body, call.chat),
     isStreaming: call.chat.isStreaming,
   }
   if (isSameProtocol) {
@@ -33,7 +33,7 @@ export function planChat(gateway: Gateway, call: ChatCall, backend: BackendConfi
     // usage-only chunk is kept from the client, which did not expect it.
     const usageFields = call.inbound.probe.usageRequest?.fieldsFor(call.body.json)
     if (usageFields !== undefined) {
-      plan.body = passthroughBodyOf(backend, call.body, usageFields)
+      plan.body = passthroughBodyOf(backend, call.inbound, call.body, usageFields)
       plan.dropsUsageChunk = true
     }
     return plan
@@ -50,7 +50,7 @@ export function planChat(gateway: Gateway, call: ChatCall, backend: BackendConfi
 }
 
 /** What the client's encoder needs that the answer does not carry. */
-function answerContextOf(call: ChatCall, backend: BackendConfig, nowMs: number): StreamContext {
+export function answerContextOf(call: ChatCall, backend: BackendConfig, nowMs: number): StreamContext {
   const context: StreamContext = {
     estimatedInputTokens: call.estimatedTokens,
     includeUsage: call.chat.includeUsage ?? false,

@@ -1,7 +1,7 @@
 import type { BackendConfig } from '../config/config.ts'
 import type { ChatRequest } from '../ir/index.ts'
-import { isMarker } from '../ir/signature.ts'
 import type { BackendCodec } from '../protocols/backend-codec.ts'
+import type { Protocol } from '../protocols/protocol.ts'
 import { applyKeyEdits } from '../routing/key-edits.ts'
 import type { JsonBody } from '../server/read-body.ts'
 
@@ -13,10 +13,10 @@ const hasKeyEdits = (backend: BackendConfig) => {
 /**
  * The body sent to one backend on one attempt (STYLE habit 1). Same protocol: the client's bytes
  * untouched when nothing needs to change, else its JSON with only `model` and the backend's key edits
- * changed, so unknown fields survive. Different protocols: the IR encoded for the backend.
+ * changed, so unknown fields survive. Different protocols (`sameProtocol` undefined): the IR encoded for the backend.
  */
-export function upstreamBodyOf(backend: BackendConfig, target: BackendCodec, isSameProtocol: boolean, client: JsonBody, chat: ChatRequest): string {
-  if (isSameProtocol) return passthroughBodyOf(backend, client)
+export function upstreamBodyOf(backend: BackendConfig, target: BackendCodec, sameProtocol: Protocol | undefined, client: JsonBody, chat: ChatRequest): string {
+  if (sameProtocol !== undefined) return passthroughBodyOf(backend, sameProtocol, client)
   const encoded = target.encodeRequest(chat, backend.model)
   return JSON.stringify(hasKeyEdits(backend) ? applyKeyEdits(encoded, backend.keyEdits) : encoded)
 }
@@ -25,31 +25,11 @@ export function upstreamBodyOf(backend: BackendConfig, target: BackendCodec, isS
  * The client's body for a backend of its own protocol: `model` and key edits only, plus `extra`
  * top-level fields llmux itself needs (stream usage).
  */
-export function passthroughBodyOf(backend: BackendConfig, client: JsonBody, extra?: Record<string, unknown>): string {
-  const mustStrip = backend.provider.type === 'anthropic' && client.text.includes('"llmux:')
-  if (backend.model === client.json.model && !hasKeyEdits(backend) && !mustStrip && !extra) return client.text
+export function passthroughBodyOf(backend: BackendConfig, inbound: Protocol, client: JsonBody, extra?: Record<string, unknown>): string {
+  // Only a body that holds one of llmux's markers can need them removed.
+  const strip = client.text.includes('"llmux:') ? inbound.stripForeign : undefined
+  if (backend.model === client.json.model && !hasKeyEdits(backend) && !strip && !extra) return client.text
   let body: Record<string, unknown> = { ...client.json, ...extra, model: backend.model }
-  if (mustStrip) body = withoutForeignThinking(body)
+  if (strip) body = strip(body)
   return JSON.stringify(hasKeyEdits(backend) ? applyKeyEdits(body, backend.keyEdits) : body)
-}
-
-/**
- * Thinking blocks whose signature llmux marked as foreign (reasoning from another provider) would be
- * rejected by a real Anthropic backend: remove them from assistant turns (SPEC §7.1).
- */
-function withoutForeignThinking(body: Record<string, unknown>): Record<string, unknown> {
-  if (!Array.isArray(body.messages)) return body
-  const messages = body.messages.flatMap((message: unknown) => {
-    if (typeof message !== 'object' || message === null) return [message]
-    const content = (message as { content?: unknown }).content
-    if (!Array.isArray(content)) return [message]
-    const kept = content.filter((block: unknown) => {
-      const b = block as { type?: unknown; signature?: unknown }
-      return !(b?.type === 'thinking' && typeof b.signature === 'string' && isMarker(b.signature))
-    })
-    if (kept.length === content.length) return [message]
-    // A turn that held only foreign thinking goes entirely: Anthropic rejects empty content.
-    return kept.length === 0 ? [] : [{ ...message, content: kept }]
-  })
-  return { ...body, messages }
 }

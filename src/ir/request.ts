@@ -80,4 +80,6 @@ export interface ChatRequest {
   promptCacheKey?: string
   /** The client wants reasoning tokens back (Responses `include: ["reasoning.encrypted_content"]`). */
   includeReasoningToken?: boolean
+  /** The client asks for its conversation to be compacted into one summary (Responses `compaction_trigger`). */
+  isCompaction?: boolean
 }

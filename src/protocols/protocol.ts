@@ -87,4 +87,16 @@ export interface Protocol {
   /** Reads an upstream error body of this protocol (any text; may not be JSON). */
   decodeError(status: number, bodyText: string): DecodedError
   probe: PassthroughProbe
+  /**
+   * Removes from a client's body what only llmux can read (its markers for reasoning of other origins,
+   * its sealed compactions) before the body passes through to a backend of this same protocol.
+   */
+  stripForeign?(body: Record<string, unknown>): Record<string, unknown>
+  /**
+   * For a protocol whose clients ask for compaction (Responses, SPEC §7.2): the summary as this protocol's
+   * one compaction output, as the body of its compact endpoint, a whole response or a stream.
+   */
+  encodeCompaction?(summary: string, usage: Usage, context: StreamContext, shape: CompactionShape): string
 }
+
+export type CompactionShape = 'compact' | 'response' | 'stream'

@@ -84,6 +84,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ...doors,
       // Codex tries a WebSocket first; a 426 at once makes it fall back to HTTP without delay (SPEC §4).
       [responses.route]: { ...doors[responses.route], GET: () => webSocketRefused() },
+      [`${responses.route}/compact`]: { POST: (request: Request) => handleChat(gateway, request, responses, true) },
       '/v1/messages/count_tokens': { POST: (request) => handleCountTokens(gateway, request, anthropic) },
       '/v1/embeddings': { POST: (request) => handleEmbeddings(gateway, request) },
       '/v1/completions': { POST: (request, server) => (server.timeout(request, 0), handleCompletions(gateway, request)) },

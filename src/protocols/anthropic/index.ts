@@ -6,6 +6,7 @@ import { encodeRequest } from './encode-request.ts'
 import { encodeStream, streamEncoder } from './encode-stream.ts'
 import { decodeError, encodeError, encodeStreamError } from './error.ts'
 import { probe } from './probe.ts'
+import { stripForeign } from './strip-foreign.ts'
 import { decodeResponse, encodeResponse } from './response.ts'
 import { usageOfEvent, usageOfResponse } from './usage.ts'
 
@@ -26,6 +27,7 @@ export const anthropic: Protocol = {
   encodeStreamError,
   decodeError,
   probe,
+  stripForeign,
 }
 
 export { DEFAULT_MAX_TOKENS } from './encode-request.ts'

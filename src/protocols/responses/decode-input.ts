@@ -55,7 +55,7 @@ function decodeItem(raw: unknown, path: string, input: DecodedInput): void {
       // Hosted tool calls and their results (web_search_call, file_search_call, image_generation_call,
       // code_interpreter_call, computer_call(_output), local_shell_call(_output), shell_call(_output),
       // apply_patch_call(_output), mcp_*, tool_search_call/_output) belong to tools no other backend runs,
-      // and compaction_trigger is answered by the gateway before translation: dropped.
+      // and compaction_trigger, which decodeRequest turns into `isCompaction`: dropped here.
       return
   }
 }

@@ -5,6 +5,7 @@ import { decodeInput } from './decode-input.ts'
 import {
   arrayAt,
   invalid,
+  isObject,
   objectAt,
   optionalBoolean,
   optionalNumber,
@@ -32,6 +33,8 @@ export function decodeRequest(body: unknown): ChatRequest {
     messages: input.messages,
     isStreaming: optionalBoolean(json, 'stream', '') ?? false,
   }
+  // Codex's "compact now": a final compaction_trigger item; the gateway answers with one compaction item.
+  if (Array.isArray(json.input) && isObject(json.input.at(-1)) && (json.input.at(-1) as JsonObject).type === 'compaction_trigger') request.isCompaction = true
   const tools = [...decodeTools(json.tools, 'tools'), ...input.tools]
   if (tools.length > 0) request.tools = tools
   const toolChoice = decodeToolChoice(json.tool_choice)

@@ -6,7 +6,9 @@ import { decodeStream, streamDecoder } from './decode-stream.ts'
 import { encodeRequest } from './encode-request.ts'
 import { encodeStream, streamEncoder } from './encode-stream.ts'
 import { decodeError, encodeError, encodeStreamError } from './error.ts'
+import { encodeCompaction } from './compaction.ts'
 import { probe } from './probe.ts'
+import { stripForeign } from './strip-foreign.ts'
 import { decodeResponse, encodeResponse } from './response.ts'
 import { usageOfEvent, usageOfResponse } from './usage.ts'
 
@@ -29,6 +31,8 @@ export const responses: Protocol = {
   encodeStreamError,
   decodeError,
   probe,
+  stripForeign,
+  encodeCompaction,
 }
 
 export { sealCompaction, openCompaction, COMPACTION_HEADING } from './compaction.ts'

@@ -105,6 +105,14 @@ export type ResponsesOutputMessage = {
 export type ResponsesOutputItem = ResponsesOutputMessage | Required<Pick<ResponsesFunctionCall, 'id' | 'status'>> & ResponsesFunctionCall
   | Required<Pick<ResponsesCustomToolCall, 'id' | 'status'>> & ResponsesCustomToolCall
   | ResponsesReasoning
+  | ResponsesCompaction
+
+/** A compacted conversation (SPEC §7.2): only its author can read `encrypted_content`. */
+export interface ResponsesCompaction {
+  type: 'compaction'
+  id: string
+  encrypted_content: string
+}
 
 export type ResponsesUsage = {
   input_tokens: number
