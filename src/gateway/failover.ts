@@ -5,6 +5,8 @@ import { cooldownUntil } from '../routing/cooldowns.ts'
 import { classifyFailure } from '../routing/failure.ts'
 import type { ProblemKind } from '../routing/backend-fit.ts'
 import type { Needs } from '../routing/needs.ts'
+import { tightestWindow } from '../routing/rate-window.ts'
+import { NO_ATTEMPTS } from '../routing/routing-state.ts'
 import { selectBackends } from '../routing/router.ts'
 import { sendAttempt, type AttemptPlan, type ClientSide } from './attempt.ts'
 import { finishRequest, type RequestRecord } from './finish-request.ts'
@@ -77,7 +79,7 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
       return new Response(null, { status: 499 })
     }
     if (result.kind === 'answered') {
-      const headers: Record<string, string> = { 'content-type': result.contentType, ...llmuxHeaders(record) }
+      const headers: Record<string, string> = { 'content-type': result.contentType, ...llmuxHeaders(record), ...windowHeadersOf(gateway, request.inbound, backend) }
       if (result.isStream) {
         headers['cache-control'] = 'no-cache'
         record.firstByteMs = performance.now() - record.startedAt
@@ -99,6 +101,13 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
   const response = upstreamErrorResponse(request.inbound, last!.backend, last!.failure, llmuxHeaders(record))
   finishRequest(gateway, record, { status: response.status, usage: {}, isCutShort: false, errorMessage: last!.failure.message })
   return response
+}
+
+/** The client protocol's headers for the tightest window of the backend that answered, if it has any limit. */
+function windowHeadersOf(gateway: Gateway, inbound: Protocol, backend: BackendConfig): Record<string, string> | undefined {
+  if (inbound.windowHeaders === undefined) return undefined
+  const window = tightestWindow(backend.limits, gateway.store.routing.attempts.get(backend.id) ?? NO_ATTEMPTS, gateway.now())
+  return window && inbound.windowHeaders(window)
 }
 
 const failureLabel = (failure: UpstreamFailure) => String(failure.status ?? (failure.isTimeout ? 'timeout' : 'connection'))

@@ -22,4 +22,5 @@ export type StreamPart =
   | { type: 'finish'; stopReason: StopReason; stopSequence?: string; usage?: Usage }
   /** The upstream is alive but silent (Anthropic ping, or a timer in the gateway). */
   | { type: 'ping' }
-  | { type: 'error'; kind: ErrorKind; message: string }
+  /** `retryAfterMs`: how long until trying again can help, when known (a rate limit's wait). */
+  | { type: 'error'; kind: ErrorKind; message: string; retryAfterMs?: number }

@@ -92,6 +92,8 @@ export interface Protocol {
    * its sealed compactions) before the body passes through to a backend of this same protocol.
    */
   stripForeign?(body: Record<string, unknown>): Record<string, unknown>
+  /** Response headers that show a client the tightest rate window of the backend that served it (Codex's status line). */
+  windowHeaders?(window: { usedPercent: number; windowMs: number; resetAtMs: number }): Record<string, string>
   /**
    * For a protocol whose clients ask for compaction (Responses, SPEC §7.2): the summary as this protocol's
    * one compaction output, as the body of its compact endpoint, a whole response or a stream.

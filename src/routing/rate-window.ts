@@ -76,3 +76,25 @@ export function firstIndexAfter(times: readonly number[], afterMs: number): numb
   }
   return low
 }
+
+/** The window nearest its limit, as a share used and when its oldest counted attempt leaves it. */
+export interface TightestWindow {
+  usedPercent: number
+  windowMs: number
+  /** Unix ms when the window next has one more free slot than now (its oldest counted attempt leaves). */
+  resetAtMs: number
+}
+
+export function tightestWindow(limits: RateLimits, times: readonly number[], nowMs: number): TightestWindow | undefined {
+  let tightest: TightestWindow | undefined
+  for (const window of WINDOWS) {
+    const limit = limits[window.limit]
+    if (limit === undefined || limit === 0) continue
+    const first = firstIndexAfter(times, nowMs - window.windowMs)
+    const usedPercent = (100 * (times.length - first)) / limit
+    if (tightest !== undefined && usedPercent <= tightest.usedPercent) continue
+    const resetAtMs = first < times.length ? times[first] + window.windowMs : nowMs
+    tightest = { usedPercent, windowMs: window.windowMs, resetAtMs }
+  }
+  return tightest
+}

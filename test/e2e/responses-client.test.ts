@@ -173,6 +173,43 @@ describe('Responses door rules', () => {
     expect(body.error.message).toContain('previous_response_id')
   })
 
+  test('an upstream 429 with no other backend: 429 in the Responses shape, always with Retry-After', async () => {
+    const { url } = await rig([{ handler: () => Response.json({ error: { message: 'slow down', type: 'rate_limit_error' } }, { status: 429 }), toml: 'cooldown = 7' }])
+    const answer = await fetch(`${url}/v1/responses`, { method: 'POST', body: JSON.stringify({ model: 'any', input: 'hi', stream: true }) })
+    expect(answer.status).toBe(429)
+    expect(answer.headers.get('retry-after')).toBe('7')
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('rate_limit_exceeded')
+  })
+
+  test('a rate limit inside a started stream ends it with response.failed that says when to try again', async () => {
+    const { url } = await rig([{
+      type: 'anthropic',
+      handler: () => sseResponse(anthropicEvents([
+        ['message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'c', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } }],
+        ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
+        ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'partial' } }],
+        ['error', { type: 'error', error: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit' } }],
+      ])),
+    }])
+    const answer = await fetch(`${url}/v1/responses`, { method: 'POST', body: JSON.stringify({ model: 'any', input: 'hi', stream: true }) })
+    const events = (await answer.text()).split('\n').filter((line) => line.startsWith('data: ')).map((line) => JSON.parse(line.slice(6)) as { type: string; response?: { error?: { code: string; message: string } } })
+    const last = events.at(-1)!
+    expect(last.type).toBe('response.failed')
+    expect(last.response?.error?.code).toBe('rate_limit_exceeded')
+    expect(last.response?.error?.message).toMatch(/try again in \d+s/)
+    expect(events.filter((event) => event.type === 'response.completed')).toHaveLength(0)
+  })
+
+  test("Codex's status-line headers carry the backend's tightest window", async () => {
+    const { url, clock } = await rig([{ handler: chatUpstream, toml: 'max_per_minute = 10\nmax_per_hour = 100' }])
+    const ask = () => fetch(`${url}/v1/responses`, { method: 'POST', body: JSON.stringify({ model: 'any', input: 'hi' }) })
+    for (let i = 0; i < 3; i++) await (await ask()).text()
+    const answer = await ask()
+    expect(answer.headers.get('x-codex-primary-used-percent')).toBe('40.0')
+    expect(answer.headers.get('x-codex-primary-window-minutes')).toBe('1')
+    expect(Number(answer.headers.get('x-codex-primary-reset-at'))).toBe(Math.ceil((clock.ms + 60_000) / 1000))
+  })
+
   test('a WebSocket upgrade of /v1/responses is refused at once with 426', async () => {
     const { url } = await rig([{ handler: chatUpstream }])
     const answer = await fetch(`${url}/v1/responses`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } })

@@ -23,7 +23,7 @@ async function post(url: string, path: string, body: Record<string, unknown>): P
   return fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 }
 
-const itemsOf = (body: { output: { type: string; encrypted_content?: string }[] }) => body.output
+const itemsOf = (body: unknown) => (body as { output: { type: string; encrypted_content?: string }[] }).output
 
 describe('compaction', () => {
   test('POST /v1/responses/compact: one compaction item, the backend asked for a summary with tools it may not call', async () => {

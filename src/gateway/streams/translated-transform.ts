@@ -57,7 +57,7 @@ export function translatedTransform(backend: BackendCodec, client: Protocol, con
       return take()
     },
     fail(error: GatewayError) {
-      onPart({ type: 'error', kind: error.kind, message: error.message })
+      onPart({ type: 'error', kind: error.kind, message: error.message, retryAfterMs: error.retryAfterMs })
       return take()
     },
     silence() {

@@ -4,7 +4,7 @@ import type { StopReason, StreamPart } from '../../ir/index.ts'
 import type { Usage } from '../../ir/usage.ts'
 import type { StreamContext } from '../protocol.ts'
 import { END, pushTransform, transformAsync, type PushTransform } from '../push-transform.ts'
-import { failedCodeOf } from './error.ts'
+import { failedCodeOf, failedMessageOf } from './error.ts'
 import { responseIdOf } from './ids.ts'
 import { incompleteReasonOfStop } from './response.ts'
 import { responseObject, type ResponseHead, type ResponseState } from './response-object.ts'
@@ -66,7 +66,7 @@ function* encodeParts(emit: (event: string) => void, context: StreamContext): Ge
         emit(items.event('keepalive'))
         break
       case 'error':
-        emit(fail(items, head, part.kind, part.message))
+        emit(fail(items, head, part.kind, part.message, part.retryAfterMs))
         return
       case 'finish':
         for (const event of items.closeAll()) emit(event)
@@ -92,7 +92,8 @@ function finished(items: StreamItems, head: ResponseHead, stopReason: StopReason
 }
 
 /** `response.failed` with the items finished so far; open ones are left out (Codex would act on a half call). */
-function fail(items: StreamItems, head: ResponseHead, kind: ErrorKind, message: string): string {
-  const response = responseObject(head, { status: 'failed', output: items.output, usage: null, error: { code: failedCodeOf(kind, message), message } })
+function fail(items: StreamItems, head: ResponseHead, kind: ErrorKind, message: string, retryAfterMs?: number): string {
+  const error = { code: failedCodeOf(kind, message), message: failedMessageOf(message, kind, retryAfterMs) }
+  const response = responseObject(head, { status: 'failed', output: items.output, usage: null, error })
   return items.event('response.failed', { response })
 }

@@ -30,10 +30,14 @@ export function failedCodeOf(kind: ErrorKind, message: string): string {
   }
 }
 
-/** Codex reads the wait from the message ("Please try again in 12s."), so a known wait is said there. */
+/**
+ * Codex reads the wait from the message ("Please try again in 12s.") and then retries by itself, so a
+ * rate limit always says one: the known wait, or else a second (the retry comes back to llmux, which
+ * routes it to whichever backend is free by then).
+ */
 export function failedMessageOf(message: string, kind: ErrorKind, retryAfterMs: number | undefined): string {
-  if (kind !== 'rate_limited' || retryAfterMs === undefined || /try again in/i.test(message)) return message
-  return `${message} Please try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))}s.`
+  if (kind !== 'rate_limited' || /try again in/i.test(message)) return message
+  return `${message} Please try again in ${Math.max(1, Math.ceil((retryAfterMs ?? 1000) / 1000))}s.`
 }
 
 export function encodeError(error: GatewayError): ResponsesErrorBody {

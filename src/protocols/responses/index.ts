@@ -33,6 +33,12 @@ export const responses: Protocol = {
   probe,
   stripForeign,
   encodeCompaction,
+  // Codex reads these from a /responses answer and shows them in its status line (SPEC §7.2).
+  windowHeaders: ({ usedPercent, windowMs, resetAtMs }) => ({
+    'x-codex-primary-used-percent': usedPercent.toFixed(1),
+    'x-codex-primary-window-minutes': String(Math.round(windowMs / 60_000)),
+    'x-codex-primary-reset-at': String(Math.ceil(resetAtMs / 1000)),
+  }),
 }
 
 export { sealCompaction, openCompaction, COMPACTION_HEADING } from './compaction.ts'
