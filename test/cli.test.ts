@@ -48,6 +48,20 @@ describe('llmux CLI', () => {
     expect(result.stderr).not.toContain('    at ') // no stack trace
   })
 
+  test('check shows a Responses API backend, and refuses api on a provider type that has none', async () => {
+    const good = join(dir, 'responses.toml')
+    writeFileSync(good, `[provider.oai]\ntype = "openai"\nbase_url = "http://127.0.0.1:9/v1"\napi = "responses"\n[[backend]]\nmodel = "oai:gpt-5.5"\n`)
+    const result = await runCli(['check', good])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('openai (responses)')
+    const bad = join(dir, 'bad-api.toml')
+    writeFileSync(bad, `[provider.ant]\ntype = "anthropic"\nbase_url = "http://127.0.0.1:9"\n[[backend]]\nmodel = "ant:claude"\napi = "responses"\n[[backend]]\nmodel = "ant:claude-2"\napi = "soap"\n`)
+    const refused = await runCli(['check', bad])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('backend[0].api: only used with an openai-type provider')
+    expect(refused.stderr).toContain('backend[1].api:')
+  })
+
   test('a missing config file is one clear line', async () => {
     const result = await runCli(['check', join(dir, 'nope.toml')])
     expect(result.code).toBe(1)

@@ -13,7 +13,8 @@ export function describeBackend(backend: BackendConfig): string[] {
   return [
     String(backend.index),
     backend.id,
-    backend.isEmbeddings ? `${backend.provider.type} (embeddings)` : backend.provider.type,
+    // The wire protocol shows where it is not the type's own: an openai-type backend on the Responses API.
+    backend.isEmbeddings ? `${backend.provider.type} (embeddings)` : backend.protocol === 'responses' ? 'openai (responses)' : backend.provider.type,
     String(backend.context),
     backend.vision ? 'yes' : 'no',
     backend.thinking ? 'yes' : 'no',

@@ -30,6 +30,15 @@ describe('llmux route', () => {
     expect(skippedOf(result.stdout)).toEqual({ 'local:llama3.1-8b': 'no vision', 'cloud:long-1m': 'no vision', 'cloud:reasoner-200k': 'no vision' })
   })
 
+  test('a Responses request is recognised and routed by the same needs (reasoning here)', async () => {
+    const result = await runCli(['route', join(examples, 'route-responses.json'), '-c', config])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('request: responses, model "gpt-5.5"')
+    expect(result.stdout).toContain('images: no, thinking: yes')
+    expect(result.stdout).toContain('→ cloud:reasoner-200k\n')
+    expect(skippedOf(result.stdout)['local:llama3.1-8b']).toBe('no thinking')
+  })
+
   test('a long request (>60k estimated tokens) skips the backends whose context is too small', async () => {
     // ~150k tokens: built here rather than kept in examples/ (it would be a 600 KB file).
     const file = join(mkdtempSync(join(tmpdir(), 'llmux-route-')), 'route-long.json')
