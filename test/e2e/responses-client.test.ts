@@ -95,6 +95,19 @@ function responsesUpstream(request: SeenRequest): Response {
   return responsesHttpAnswer({ text: `mock: ${said}`, usage }, options)
 }
 
+/** A native Gemini upstream (generateContent, or streamGenerateContent?alt=sse). */
+function geminiUpstream(request: SeenRequest): Response {
+  const contents = request.body.contents as { role: string; parts: { text?: string; functionResponse?: { response: unknown } }[] }[]
+  const lastParts = contents.at(-1)!.parts
+  const result = lastParts.find((part) => part.functionResponse)?.functionResponse as { response: { output?: string } } | undefined
+  const said = lastParts.map((part) => part.text ?? '').join('')
+  const declared = ((request.body.tools ?? []) as { functionDeclarations: { name: string }[] }[]).flatMap((tool) => tool.functionDeclarations.map((fn) => fn.name))
+  const tool = result ? undefined : declared.find((name) => said.includes(name))
+  const part = tool ? { functionCall: { name: tool, args: argumentsFor(tool) } } : { text: result ? `done: ${result.response.output ?? JSON.stringify(result.response)}` : `mock: ${said}` }
+  const reply = { candidates: [{ content: { role: 'model', parts: [part] }, finishReason: 'STOP', index: 0 }], usageMetadata: { promptTokenCount: 30, candidatesTokenCount: 6, totalTokenCount: 36 }, responseId: 'g1' }
+  return request.path.includes(':streamGenerateContent') ? sseResponse([`data: ${JSON.stringify(reply)}\r\n\r\n`]) : Response.json(reply)
+}
+
 function splitEvery(text: string, size: number): string[] {
   const parts: string[] = []
   for (let at = 0; at < text.length; at += size) parts.push(text.slice(at, at + size))
@@ -104,6 +117,7 @@ function splitEvery(text: string, size: number): string[] {
 const kinds: [string, RigBackend][] = [
   ['Chat Completions', { handler: chatUpstream }],
   ['Anthropic', { handler: anthropicUpstream, type: 'anthropic' }],
+  ['Gemini', { handler: geminiUpstream, type: 'gemini' }],
   ['Responses (passthrough)', { handler: responsesUpstream, type: 'responses' }],
 ]
 

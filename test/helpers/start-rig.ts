@@ -17,7 +17,7 @@ export interface RigBackend {
   /** Extra lines for its [[backend]] table (context = 100000 unless they set one). */
   toml?: string
   /** The provider type (default "openai"); "responses" is an openai-type provider with `api = "responses"`. */
-  type?: 'openai' | 'anthropic' | 'responses'
+  type?: 'openai' | 'anthropic' | 'responses' | 'gemini'
 }
 
 export interface Rig {
@@ -53,7 +53,7 @@ export async function startRig(backends: RigBackend[], options: RigOptions = {})
   const tables = backends.map((backend, index) => {
     const kind = backend.type ?? 'openai'
     const type = kind === 'responses' ? 'openai"\napi = "responses' : kind
-    const url = (backend.url ?? upstreams[index]!.url) + (kind === 'anthropic' ? '' : '/v1')
+    const url = (backend.url ?? upstreams[index]!.url) + (kind === 'anthropic' ? '' : kind === 'gemini' ? '/v1beta' : '/v1')
     const extra = backend.toml ?? ''
     const context = /^\s*context\s*=/m.test(extra) ? '' : 'context = 100000\n'
     return `[provider.${letters[index]}]\ntype = "${type}"\nbase_url = "${url}"\napi_key = "sk-${letters[index]}"\n\n[[backend]]\nmodel = "${ids[index]}"\n${context}${extra}\n`
