@@ -128,26 +128,25 @@ async function explained(turn: Turn, assertions: () => void | Promise<void>): Pr
   try {
     await assertions()
   } catch (error) {
-    if (error instanceof Error && error.message.includes('\ncodex exit ')) throw error
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n\n${turn.diagnostics()}`)
   }
 }
 
-/** Fails with everything needed to see why, instead of a bare expect() message. */
-function check(turn: Turn, condition: boolean, what: string): void {
-  if (!condition) throw new Error(`${what}\n\n${turn.diagnostics()}`)
+/** An assertion that says in words what went wrong (explained() adds the diagnostics). */
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(what)
 }
 
 function expectCompletedStreams(turn: Turn, count: number): void {
-  check(turn, turn.answers.length === count, `expected ${count} POST /v1/responses answered by llmux, got ${turn.answers.length}`)
+  check(turn.answers.length === count, `expected ${count} POST /v1/responses answered by llmux, got ${turn.answers.length}`)
   for (const answer of turn.answers) {
-    check(turn, answer.status === 200, `llmux answered ${answer.status}`)
-    check(turn, String(answer.events[0]?.type) === 'response.created', 'a stream did not start with response.created')
+    check(answer.status === 200, `llmux answered ${answer.status}`)
+    check(String(answer.events[0]?.type) === 'response.created', 'a stream did not start with response.created')
     const terminals = terminalsOf(answer)
-    check(turn, terminals.length === 1 && terminals[0] === 'response.completed' && answer.events.at(-1)?.type === 'response.completed',
+    check(terminals.length === 1 && terminals[0] === 'response.completed' && answer.events.at(-1)?.type === 'response.completed',
       `a stream did not end with exactly one response.completed (terminal events: ${terminals.join(', ') || 'none'})`)
     const completed = answer.events.at(-1)?.response as { id?: unknown } | undefined
-    check(turn, typeof completed?.id === 'string' && completed.id !== '', 'response.completed carries no response id')
+    check(typeof completed?.id === 'string' && completed.id !== '', 'response.completed carries no response id')
   }
 }
 
@@ -166,7 +165,7 @@ describe.each(kinds)('codex exec through llmux to the %s backend', (_name, kind)
   test('a plain answer reaches Codex as its agent message', async () => {
     const turn = await codex(rig, `Say hello. ${tagOf('plain')}`)
     await explained(turn, async () => {
-      check(turn, turn.run.exitCode === 0, 'codex exited with an error')
+      check(turn.run.exitCode === 0, 'codex exited with an error')
       expect(turn.agentMessages).toEqual([PLAIN_TEXT])
       expect(turn.seen[0]).toHaveLength(1)
       expectCompletedStreams(turn, 1)
@@ -176,15 +175,15 @@ describe.each(kinds)('codex exec through llmux to the %s backend', (_name, kind)
   test('a shell round trip: exec_command runs, its output goes back to the upstream, the final answer comes back', async () => {
     const turn = await codex(rig, `Run the shell check. ${tagOf('shell')}`)
     await explained(turn, async () => {
-      check(turn, turn.run.exitCode === 0, 'codex exited with an error')
+      check(turn.run.exitCode === 0, 'codex exited with an error')
       const [first, second] = turn.seen[0]!
-      check(turn, first !== undefined && offeredTools(first.body).includes('exec_command'), 'the upstream was not offered exec_command')
+      check(first !== undefined && offeredTools(first.body).includes('exec_command'), 'the upstream was not offered exec_command')
       const result = second && toolResultOf(kind, second.body)
-      check(turn, result !== undefined, 'no tool result reached the upstream in the second request')
+      check(result !== undefined, 'no tool result reached the upstream in the second request')
       expect(result!.callId).toBe(CALL_ID[kind])
       expect(result!.text).toContain(SHELL_MARKER)
       const command = turn.events.find((event) => event.type === 'item.completed' && event.item?.type === 'command_execution')?.item
-      check(turn, command !== undefined, 'codex reported no command_execution')
+      check(command !== undefined, 'codex reported no command_execution')
       expect(command).toMatchObject({ exit_code: 0 })
       expect(String(command!.aggregated_output)).toContain(SHELL_MARKER)
       expect(turn.agentMessages).toEqual([SHELL_FINAL])
@@ -196,14 +195,14 @@ describe.each(kinds)('codex exec through llmux to the %s backend', (_name, kind)
   test('an apply_patch round trip creates hello.txt in the work dir', async () => {
     const turn = await codex(rig, `Create the file. ${tagOf('patch')}`)
     await explained(turn, async () => {
-      check(turn, turn.run.exitCode === 0, 'codex exited with an error')
+      check(turn.run.exitCode === 0, 'codex exited with an error')
       const [first, second] = turn.seen[0]!
-      check(turn, first !== undefined && offeredTools(first.body).includes('apply_patch'), 'the upstream was not offered apply_patch')
+      check(first !== undefined && offeredTools(first.body).includes('apply_patch'), 'the upstream was not offered apply_patch')
       const written = await readFile(path.join(turn.run.workDir, PATCH_FILE), 'utf8').catch(() => undefined)
-      check(turn, written !== undefined, `${PATCH_FILE} was not created in the work dir`)
+      check(written !== undefined, `${PATCH_FILE} was not created in the work dir`)
       expect(written).toBe(PATCH_CONTENT)
       const result = second && toolResultOf(kind, second.body)
-      check(turn, result !== undefined, 'no apply_patch result reached the upstream in the second request')
+      check(result !== undefined, 'no apply_patch result reached the upstream in the second request')
       expect(result!.callId).toBe(CALL_ID[kind])
       expect(turn.agentMessages).toEqual([PATCH_FINAL])
       expectCompletedStreams(turn, 2)
@@ -220,9 +219,9 @@ describe('codex exec through llmux to Chat Completions backends, when things go 
     const rig = await startRig([{ kind: 'chat', handler: rateLimited }, { kind: 'chat', handler: upstreamHandler('chat') }])
     const turn = await codex(rig, `Say hello. ${tagOf('plain')}`)
     await explained(turn, async () => {
-      check(turn, turn.run.exitCode === 0, 'codex exited with an error')
+      check(turn.run.exitCode === 0, 'codex exited with an error')
       expect(turn.agentMessages).toEqual([PLAIN_TEXT])
-      check(turn, turn.seen[0]!.length === 1, `the rate-limited backend saw ${turn.seen[0]!.length} requests, expected 1`)
+      check(turn.seen[0]!.length === 1, `the rate-limited backend saw ${turn.seen[0]!.length} requests, expected 1`)
       expect(turn.seen[1]).toHaveLength(1)
       expectCompletedStreams(turn, 1)
       expect(turn.answers[0]!.headers['x-llmux-backend']).toBe('up1:gpt-upstream')
@@ -238,17 +237,17 @@ describe('codex exec through llmux to Chat Completions backends, when things go 
     const outputBefore = rig.llmux.output().length
     const turn = await codex(rig, `Answer me. ${tagOf('cut')}`)
     await explained(turn, async () => {
-      check(turn, turn.run.exitCode === 0, 'codex exited with an error')
+      check(turn.run.exitCode === 0, 'codex exited with an error')
       // The upstream cut its first answer and answered the retry normally.
-      check(turn, turn.seen[0]!.length === 2, `the upstream saw ${turn.seen[0]!.length} requests, expected the cut one and Codex's retry`)
-      check(turn, turn.answers.length === 2, `llmux answered ${turn.answers.length} streams, expected 2`)
+      check(turn.seen[0]!.length === 2, `the upstream saw ${turn.seen[0]!.length} requests, expected the cut one and Codex's retry`)
+      check(turn.answers.length === 2, `llmux answered ${turn.answers.length} streams, expected 2`)
 
       const [cut, retry] = turn.answers
       const partial = cut!.events.filter((event) => event.type === 'response.output_text.delta').map((event) => String(event.delta)).join('')
-      check(turn, partial === CUT_DELTAS.join(''), `the cut stream carried the text "${partial}", expected the deltas sent before the cut`)
-      check(turn, cut!.events.at(-1)?.type === 'response.failed' && terminalsOf(cut!).join() === 'response.failed',
+      check(partial === CUT_DELTAS.join(''), `the cut stream carried the text "${partial}", expected the deltas sent before the cut`)
+      check(cut!.events.at(-1)?.type === 'response.failed' && terminalsOf(cut!).join() === 'response.failed',
         `the cut stream did not end with exactly one response.failed (terminal events: ${terminalsOf(cut!).join(', ') || 'none'})`)
-      check(turn, !cut!.events.some((event) => event.type === 'response.output_item.done' && JSON.stringify(event).includes(CUT_DELTAS[0]!)),
+      check(!cut!.events.some((event) => event.type === 'response.output_item.done' && JSON.stringify(event).includes(CUT_DELTAS[0]!)),
         'the cut stream finished the half message as if it were whole')
       const failure = (cut!.events.at(-1)?.response as { error?: { code?: unknown } } | undefined)?.error
       // server_error is the code Codex retries at once (SPEC §7.2).
@@ -257,9 +256,9 @@ describe('codex exec through llmux to Chat Completions backends, when things go 
 
       // Codex shows the final answer once and never the half one.
       expect(turn.agentMessages).toEqual([AFTER_CUT_TEXT])
-      check(turn, !turn.run.stdout.includes(CUT_DELTAS[1]!), 'the cut text reached Codex\'s output')
+      check(!turn.run.stdout.includes(CUT_DELTAS[1]!), 'the cut text reached Codex\'s output')
       const log = rig.llmux.output().slice(outputBefore)
-      check(turn, /→ \d+ up0:gpt-upstream .*cut-short/.test(log), 'llmux did not log the first request as cut short')
+      check(/→ \d+ up0:gpt-upstream .*cut-short/.test(log), 'llmux did not log the first request as cut short')
     })
   }, TEST_TIMEOUT_MS)
 })
