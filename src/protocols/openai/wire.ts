@@ -101,6 +101,4 @@ export type OpenAIChatChunk = {
   usage?: OpenAIUsage
 }
 
-export type OpenAIErrorBody = {
-  error: { message: string; type: string; param: string | null; code: string | null }
-}
+export type { OpenAIErrorBody } from '../openai-error-body.ts'

@@ -1,9 +1,8 @@
-// Responses errors. The HTTP error body is OpenAI's `{"error":{message,type,param,code}}`, shared with
-// Chat Completions: openai/error.ts writes and reads it (protocols otherwise never import each other;
-// see the report on moving it to a shared module). In a stream, an error is a `response.failed` event.
+// Responses errors. The HTTP error body is OpenAI's, shared with Chat Completions (openai-error-body.ts).
+// In a stream, an error is a `response.failed` event.
 import { GatewayError, kindOfStatus, type ErrorKind } from '../../errors.ts'
 import { formatSse } from '../../sse/format-sse.ts'
-import { decodeError as decodeOpenAIError, encodeError as encodeOpenAIError } from '../openai/error.ts'
+import { decodeError as decodeOpenAIError, encodeError as encodeOpenAIError } from '../openai-error-body.ts'
 import type { DecodedError } from '../protocol.ts'
 import { isObject, stringOr } from './read-json.ts'
 import { responseObject } from './response-object.ts'
