@@ -35,7 +35,9 @@ export function encodeRequest(request: ChatRequest, model: string): Record<strin
   const outputConfig = encodeOutputConfig(request)
   if (outputConfig !== undefined) body.output_config = outputConfig
   if (request.user !== undefined) body.metadata = { user_id: request.user }
-  // includeUsage: Anthropic streams always carry usage, nothing to ask for.
+  // includeUsage: Anthropic streams always carry usage, nothing to ask for. Signatures always come with
+  // thinking, so includeReasoningToken asks nothing either. verbosity, promptCacheKey (Anthropic caches by
+  // prefix, not by key) and reasoningSummary have no Messages API counterpart: dropped.
   return body
 }
 

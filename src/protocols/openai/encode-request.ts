@@ -7,6 +7,9 @@ import type { OpenAIChatRequest } from './wire.ts'
 /**
  * ChatRequest → Chat Completions body for an upstream serving `model`.
  * Dropped, with no Chat Completions counterpart: topK; thinking budgets beyond the effort they imply.
+ * Dropped because many Chat Completions servers reject fields they do not know: the Responses
+ * settings verbosity, promptCacheKey and reasoningSummary (OpenAI's own server has the first two, and
+ * a client of its own protocol reaches it untouched); includeReasoningToken (no such token here).
  */
 export function encodeRequest(request: ChatRequest, model: string): OpenAIChatRequest {
   const body: OpenAIChatRequest = { model, messages: encodeMessages(request) }
