@@ -1,7 +1,7 @@
 /**
  * The floor: the least a Bun gateway can do. Parse the JSON body, rewrite `model`, fetch the upstream's
  * chat completions, pipe its body back. Every POST path is forwarded the same way (the bench sends
- * Anthropic bodies here too, to price forwarding the same bytes without translating them).
+ * Anthropic and Responses bodies here too, to price forwarding the same bytes without translating them).
  *
  * Run alone: `bun bench/bare-forwarder.ts --port 9002 --upstream http://127.0.0.1:9001/v1`.
  */

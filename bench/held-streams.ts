@@ -8,7 +8,7 @@ import type { BenchResults } from './bench-results.ts'
 import { launchGateway, type GatewayName, type LaunchOptions } from './launch.ts'
 import { measureOpenStreams } from './measure-gateway.ts'
 import { openSlowStreams } from './open-slow-streams.ts'
-import { SCENARIOS, targetRequest } from './scenarios.ts'
+import { SLOW_STREAM_SCENARIOS, targetRequest } from './scenarios.ts'
 import type { ServerProcess } from './spawn-server.ts'
 
 const OPEN_DEADLINE_MS = 15_000
@@ -16,7 +16,7 @@ const log = (line: string) => console.error(`[bench] ${line}`)
 
 async function checkClientSide(mock: ServerProcess, results: BenchResults) {
   const count = results.options.streamCount
-  const requests = SCENARIOS.filter((scenario) => scenario.isStreaming).map((scenario) => targetRequest('direct', scenario, 'bench-slow'))
+  const requests = SLOW_STREAM_SCENARIOS.map((scenario) => targetRequest('direct', scenario, 'bench-slow'))
   const direct = await openSlowStreams(Number(new URL(mock.baseUrl).port), requests, count, OPEN_DEADLINE_MS)
   direct.closeAll()
   results.directOpenStreams = { requested: count, opened: direct.opened, failed: direct.failed, waiting: direct.waiting }

@@ -3,7 +3,7 @@ import type { OpenStreamsFigure } from './bench-results.ts'
 import { launchGateway, type GatewayName, type LaunchOptions } from './launch.ts'
 import { openSlowStreams } from './open-slow-streams.ts'
 import { processMemory, type ProcessMemory } from './proc-stats.ts'
-import { SCENARIOS, targetRequest, type TargetName } from './scenarios.ts'
+import { SLOW_STREAM_SCENARIOS, targetRequest, type TargetName } from './scenarios.ts'
 import type { ServerProcess } from './spawn-server.ts'
 
 const SETTLE_MS = 500
@@ -29,7 +29,7 @@ export async function measureIdle(server: ServerProcess): Promise<ProcessMemory>
 
 /** Holds `count` slow streams open through `server` (half OpenAI, half Anthropic), measures, closes. */
 export async function measureOpenStreams(server: ServerProcess, target: TargetName, count: number): Promise<OpenStreamsFigure> {
-  const requests = SCENARIOS.filter((scenario) => scenario.isStreaming).map((scenario) => targetRequest(target, scenario, 'bench-slow'))
+  const requests = SLOW_STREAM_SCENARIOS.map((scenario) => targetRequest(target, scenario, 'bench-slow'))
   const port = Number(new URL(server.baseUrl).port)
   const streams = await openSlowStreams(port, requests, count, OPEN_DEADLINE_MS)
   await Bun.sleep(SETTLE_MS)
