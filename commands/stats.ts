@@ -3,6 +3,7 @@ import { loadCliConfig } from '../src/cli/load-cli-config.ts'
 import { colors, formatTable } from '../src/cli/output.ts'
 import { parseSince } from '../src/cli/parse-since.ts'
 import { openStore } from '../src/store/open-store.ts'
+import { isRedisUrl, parseRedisUrl } from '../src/store/redis-url.ts'
 import type { UsageGroup, UsageRow } from '../src/store/store.ts'
 
 const GROUPS: UsageGroup[] = ['backend', 'client', 'day']
@@ -32,7 +33,8 @@ export const statsCommand: Command = {
       return 0
     }
     const c = colors()
-    console.log(c.dim(`since ${new Date(sinceMs).toISOString()} (store ${config.store})`))
+    const label = isRedisUrl(config.store) ? parseRedisUrl(config.store).label : config.store
+    console.log(c.dim(`since ${new Date(sinceMs).toISOString()} (store ${label})`))
     for (const group of groups) {
       console.log(`\n${c.bold(`by ${group}`)}`)
       const rows: UsageRow[] = results[group]

@@ -108,6 +108,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error'
   /** "memory", a SQLite file path, or a redis:// URL. */
   store: string
+  /** A redis store that cannot be reached: "open" serves on local state, "closed" answers 503 (SPEC §12). */
+  storeFailure: 'open' | 'closed'
   maxBodyBytes: number
   tls?: TlsConfig
   providers: Record<string, ProviderConfig>

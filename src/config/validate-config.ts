@@ -5,6 +5,7 @@ import { interpolateEnv, type Env } from './interpolate-env.ts'
 import { validateBackend } from './validate-backend.ts'
 import { validateProvider } from './validate-provider.ts'
 import { validateTokens } from './validate-tokens.ts'
+import { isRedisUrl, parseRedisUrl } from '../store/redis-url.ts'
 import {
   checkKeys, COUNT, expected, isTable, NON_NEGATIVE_NUMBER, POSITIVE_NUMBER, readBoolean, readChoice, readNumber,
   readString, readTable, report, type Check, type NumberRule, type Scope,
@@ -12,7 +13,7 @@ import {
 
 const TOP_KEYS = [
   'host', 'port', 'request_timeout', 'stream_idle_timeout', 'max_retries', 'cooldown', 'routing', 'log_level',
-  'store', 'max_body_mb', 'https_enabled', 'ssl_key_file', 'ssl_cert_file', 'ssl_ca_file', 'provider', 'backend',
+  'store', 'store_failure', 'max_body_mb', 'https_enabled', 'ssl_key_file', 'ssl_cert_file', 'ssl_ca_file', 'provider', 'backend',
   'tokens',
 ]
 /** 0 lets the system pick a free port (tests, `llmux start --port 0`). */
@@ -54,6 +55,7 @@ function readSettings(scope: Scope): Settings {
     routing: readChoice(scope, 'routing', ['ordered', 'weighted']) ?? 'ordered',
     logLevel: readChoice(scope, 'log_level', LOG_LEVELS) ?? 'info',
     store: readStore(scope),
+    storeFailure: readChoice(scope, 'store_failure', ['open', 'closed']) ?? 'open',
     maxBodyBytes: Math.round((readNumber(scope, 'max_body_mb', POSITIVE_NUMBER) ?? 32) * BYTES_PER_MB),
   }
 }
@@ -66,9 +68,17 @@ const readMs = (scope: Scope, key: string, rule: NumberRule, defaultSeconds: num
 function readStore(scope: Scope): string {
   const store = readString(scope, 'store')
   if (store === undefined) return 'llmux.db'
-  const isRedis = /^rediss?:\/\//.test(store) && URL.canParse(store)
+  if (isRedisUrl(store)) {
+    try {
+      parseRedisUrl(store)
+    } catch (error) {
+      // The message names the problem without the password.
+      report(scope.check, 'store', (error as Error).message)
+    }
+    return store
+  }
   const isPath = store !== '' && !store.includes('://')
-  if (store === 'memory' || isRedis || isPath) return store
+  if (store === 'memory' || isPath) return store
   expected(scope.check, 'store', '"memory", a file path or a redis:// URL', store)
   return store
 }

@@ -5,7 +5,7 @@ import { cooldownUntil } from '../routing/cooldowns.ts'
 import { classifyFailure } from '../routing/failure.ts'
 import type { ProblemKind } from '../routing/backend-fit.ts'
 import type { Needs } from '../routing/needs.ts'
-import { tightestWindow } from '../routing/rate-window.ts'
+import { tightestWindow } from '../limits/rate-window.ts'
 import { NO_ATTEMPTS } from '../routing/routing-state.ts'
 import { selectBackends } from '../routing/router.ts'
 import { sendAttempt, type AttemptPlan, type ClientSide } from './attempt.ts'
@@ -37,38 +37,24 @@ export interface FailoverRequest {
  * follows a byte the client has seen.
  */
 export async function answerWithFailover(gateway: Gateway, request: FailoverRequest, record: RequestRecord): Promise<Response> {
-  const pool = request.isEligible ? gateway.backends.filter(request.isEligible) : gateway.backends
-  const tried = new Set<string>()
-  let minContext: number | undefined
+  const search: Search = { pool: request.isEligible ? gateway.backends.filter(request.isEligible) : gateway.backends, tried: new Set() }
   let last: { backend: BackendConfig; failure: UpstreamFailure } | undefined
   for (let round = 0; round <= gateway.config.maxRetries; round++) {
-    const now = gateway.now()
-    const route = selectBackends(request.needs, pool, gateway.store.routing, now, {
-      routing: gateway.config.routing,
-      random: gateway.random,
-      exclude: tried,
-      minContext,
-      purpose: request.purpose,
-    })
-    if (route.kind !== 'ok') {
+    const next = await reserveNext(gateway, request, search, record.id)
+    if (next instanceof GatewayError) {
       if (last) {
         logFailover(gateway, last, 'no other backend can serve')
         break
       }
-      const capability = route.kind === 'invalid_request' && route.unmet ? request.rejectedCapability?.(route.unmet) : undefined
-      const message = capability ? `${route.message} (capability_rejected: ${capability})` : route.message
-      throw new GatewayError(route.kind, message, { retryAfterMs: route.retryAfterMs })
+      throw next
     }
-    const backend = route.candidates[0]
+    const backend = next
     if (last) {
       gateway.metrics.recordFailover(last.backend.id, failureLabel(last.failure))
       logFailover(gateway, last, `switching to ${backend.id}`)
     }
-    if (gateway.logger.isVerbose) gateway.logger.debug(`#${record.id} route → ${backend.id}${route.skipped.length ? `; skipped ${route.skipped.map((skip) => `${skip.backend.id} (${skip.reason})`).join(', ')}` : ''}`)
-    tried.add(backend.id)
     record.attempts++
     record.backend = backend.id
-    gateway.store.recordAttempt(backend.id, now, backend.limits)
     const sentAt = performance.now()
     const result = await sendAttempt(gateway, request.plan(backend), request.client)
     const waitedMs = performance.now() - sentAt
@@ -92,15 +78,63 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
       return new Response(result.body, { status: 200, headers })
     }
     const verdict = classifyFailure(result.failure)
-    if (verdict.shouldCoolDown) gateway.store.setCooldown(backend.id, cooldownUntil(result.failure.retryAfterMs ?? backend.cooldownMs, gateway.now()))
+    if (verdict.shouldCoolDown) await gateway.store.setCooldown(backend.id, cooldownUntil(result.failure.retryAfterMs ?? backend.cooldownMs, gateway.now()))
     last = { backend, failure: result.failure }
     if (!verdict.isRetryable) break
-    if (verdict.isContextLength) minContext = Math.max(minContext ?? 0, backend.context)
+    if (verdict.isContextLength) search.minContext = Math.max(search.minContext ?? 0, backend.context)
     if (round === gateway.config.maxRetries) logFailover(gateway, last, `giving up after max_retries = ${gateway.config.maxRetries}`)
   }
   const response = upstreamErrorResponse(request.inbound, last!.backend, last!.failure, llmuxHeaders(record))
   finishRequest(gateway, record, { status: response.status, usage: {}, isCutShort: false, errorMessage: last!.failure.message })
   return response
+}
+
+/** Where one request's search for a backend stands. */
+interface Search {
+  pool: readonly BackendConfig[]
+  /** Backends tried, or refused by their reservation, in this request. */
+  tried: Set<string>
+  /** After a context-length failure, only larger contexts are tried. */
+  minContext?: number
+  /** The soonest a refused reservation frees (a shared store knew more than this instance's snapshot). */
+  refusedFreesInMs?: number
+}
+
+/**
+ * The next backend to send to: the router's first fitting candidate over this instance's snapshot,
+ * whose reservation the store admits (the binding check, SPEC §12). A refused reservation moves on to
+ * the next candidate without using up a retry; when none is left, the error the client gets.
+ */
+async function reserveNext(gateway: Gateway, request: FailoverRequest, search: Search, requestId: number): Promise<BackendConfig | GatewayError> {
+  for (;;) {
+    const now = gateway.now()
+    const route = selectBackends(request.needs, search.pool, gateway.store.routing, now, {
+      routing: gateway.config.routing,
+      random: gateway.random,
+      exclude: search.tried,
+      minContext: search.minContext,
+      purpose: request.purpose,
+    })
+    if (route.kind !== 'ok') return rejectionOf(route, request, search)
+    const backend = route.candidates[0]
+    if (gateway.logger.isVerbose) gateway.logger.debug(`#${requestId} route → ${backend.id}${route.skipped.length ? `; skipped ${route.skipped.map((skip) => `${skip.backend.id} (${skip.reason})`).join(', ')}` : ''}`)
+    search.tried.add(backend.id)
+    const reservation = await gateway.store.reserveAttempt(backend.id, backend.limits, now)
+    if (reservation.isAdmitted) return backend
+    search.refusedFreesInMs = Math.min(search.refusedFreesInMs ?? Infinity, reservation.freesInMs)
+    if (gateway.logger.isVerbose) gateway.logger.debug(`#${requestId} ${backend.id} refused by the store (${reservation.isCoolingDown ? 'cooling down' : 'window full'}; frees in ${Math.ceil(reservation.freesInMs / 1000)} s)`)
+  }
+}
+
+function rejectionOf(route: Exclude<ReturnType<typeof selectBackends>, { kind: 'ok' }>, request: FailoverRequest, search: Search): GatewayError {
+  // Backends the store refused are at their limits too: a 429 for the soonest moment any frees.
+  if (search.refusedFreesInMs !== undefined) {
+    const retryAfterMs = Math.min(search.refusedFreesInMs, route.retryAfterMs ?? Infinity)
+    return new GatewayError('rate_limited', `every fitting backend is at its limits; one frees in ${Math.ceil(retryAfterMs / 1000)}s`, { retryAfterMs })
+  }
+  const capability = route.kind === 'invalid_request' && route.unmet ? request.rejectedCapability?.(route.unmet) : undefined
+  const message = capability ? `${route.message} (capability_rejected: ${capability})` : route.message
+  return new GatewayError(route.kind, message, { retryAfterMs: route.retryAfterMs })
 }
 
 /** The client protocol's headers for the tightest window of the backend that answered, if it has any limit. */

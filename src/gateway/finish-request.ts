@@ -44,7 +44,7 @@ export function finishRequest(gateway: Gateway, record: RequestRecord, outcome: 
   const backend = record.backend === undefined ? undefined : gateway.backendById.get(record.backend)
   const costUsd = backend ? costOf(usage, backend.prices) : undefined
   const nowMs = gateway.now()
-  if (record.client !== undefined && costUsd) gateway.store.addSpend(record.client, costUsd, nowMs)
+  if (record.client !== undefined && costUsd) void gateway.store.settleSpend(record.client, costUsd, nowMs)
   const finished = {
     timeMs: record.arrivedAtMs,
     client: record.client,

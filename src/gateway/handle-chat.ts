@@ -15,10 +15,10 @@ import { serveRequest } from './serve-request.ts'
  */
 export function handleChat(gateway: Gateway, request: Request, inbound: Protocol, isCompactEndpoint = false): Promise<Response> {
   const route = isCompactEndpoint ? `${inbound.route}/compact` : inbound.route
-  return serveRequest(gateway, request, route, inbound, ({ record, body, admit }) => {
+  return serveRequest(gateway, request, route, inbound, async ({ record, body, admit }) => {
     const chat = inbound.decodeRequest(body.json)
     if (isCompactEndpoint) chat.isStreaming = false
-    admit(chat.model, chat.isStreaming)
+    await admit(chat.model, chat.isStreaming)
     const needs = needsOf(chat, undefined, gateway.hasTraitRules)
     const call = { inbound, body, chat, estimatedTokens: needs.estimatedTokens }
     const tagOf = capabilityTags[inbound.name]

@@ -18,7 +18,7 @@ export function handleCompletions(gateway: Gateway, request: Request): Promise<R
     if (typeof model !== 'string') throw new GatewayError('invalid_request', 'model: expected a string', { param: 'model' })
     const texts = textsOf(prompt)
     if (texts === undefined) throw new GatewayError('invalid_request', 'prompt: expected a string, an array of strings, or token ids', { param: 'prompt' })
-    admit(model)
+    await admit(model)
     const isStreaming = body.json.stream === true
     return answerWithFailover(
       gateway,

@@ -22,7 +22,7 @@ export function handleEmbeddings(gateway: Gateway, request: Request): Promise<Re
     if (typeof model !== 'string') throw new GatewayError('invalid_request', 'model: expected a string', { param: 'model' })
     const texts = textsOf(input)
     if (texts === undefined) throw new GatewayError('invalid_request', 'input: expected a string, an array of strings, or token ids', { param: 'input' })
-    admit(model)
+    await admit(model)
     const needs = plainNeeds(model, texts)
     const isTokenIds = typeof input !== 'string' && !(input as unknown[]).every((item) => typeof item === 'string')
     return answerWithFailover(

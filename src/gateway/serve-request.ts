@@ -12,7 +12,7 @@ export interface Arrival {
   client: ClientToken | undefined
   body: JsonBody
   /** The request names its model: note it for the completion line and apply the client's budgets and limits. */
-  admit(model: string, isStreaming?: boolean): void
+  admit(model: string, isStreaming?: boolean): Promise<void>
 }
 
 /**
@@ -34,10 +34,10 @@ export async function serveRequest(
     const client = gateway.authenticator.authenticate(request.headers)
     record.client = client?.name
     const body = await readJsonBody(request, gateway.config.maxBodyBytes)
-    const admit = (model: string, isStreaming = false) => {
+    const admit = async (model: string, isStreaming = false) => {
       record.requestedModel = model
       record.isStreaming = isStreaming
-      if (client) admitClient(gateway.store, client, gateway.now())
+      if (client) await admitClient(gateway.store, client, gateway.now())
     }
     return await handle({ record, client, body, admit })
   } catch (error) {

@@ -1,13 +1,15 @@
 import type { BackendConfig, ClientToken } from '../config/config.ts'
 import { isCoolingDown } from '../routing/cooldowns.ts'
-import { windowsFull } from '../routing/rate-window.ts'
+import { windowsFull } from '../limits/rate-window.ts'
 import { NO_ATTEMPTS } from '../routing/routing-state.ts'
 import type { Store } from '../store/store.ts'
 import { labelsOf } from './histogram.ts'
 
 /** Gauges computed at scrape time: each backend's state and each client's budget use. */
 export function renderState(backends: readonly BackendConfig[], clients: readonly ClientToken[], store: Store, nowMs: number): string {
-  const lines = ['# HELP llmux_backend_state 1 for the state each backend is in now: ok, cooling, window_full or disabled.', '# TYPE llmux_backend_state gauge']
+  const lines = ['# HELP llmux_store_state 1 for the state the store is in now: ok, degraded (a shared store unreachable, serving on local state) or down.', '# TYPE llmux_store_state gauge']
+  for (const name of ['ok', 'degraded', 'down']) lines.push(`llmux_store_state{${labelsOf({ state: name })}} ${name === store.health ? 1 : 0}`)
+  lines.push('# HELP llmux_backend_state 1 for the state each backend is in now: ok, cooling, window_full or disabled.', '# TYPE llmux_backend_state gauge')
   for (const backend of backends) {
     const state = stateOf(backend, store, nowMs)
     for (const name of ['ok', 'cooling', 'window_full', 'disabled']) {

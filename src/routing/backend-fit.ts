@@ -2,7 +2,7 @@ import type { BackendConfig } from '../config/config.ts'
 import { cooldownLeftMs } from './cooldowns.ts'
 import { formatDuration } from './format-duration.ts'
 import type { Needs } from './needs.ts'
-import { windowsFull } from './rate-window.ts'
+import { windowsFull } from '../limits/rate-window.ts'
 import { NO_ATTEMPTS, type RoutingState } from './routing-state.ts'
 
 /** Which rule a backend failed. 'limits' (cooldown or a full window) is the only one that passes with time. */

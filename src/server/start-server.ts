@@ -45,7 +45,7 @@ export interface RunningServer {
 /** Creates the gateway state and serves it (SPEC §4). */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel)
-  const store = options.store ?? openStore(config.store)
+  const store = options.store ?? openStore(config.store, { failure: config.storeFailure, log: logger })
   let requestCount = 0
   const gateway: Gateway = {
     config,
@@ -80,7 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       tls: { key: Bun.file(config.tls.keyFile), cert: Bun.file(config.tls.certFile), ...(config.tls.caFile && { ca: Bun.file(config.tls.caFile) }) },
     }),
     routes: {
-      '/health': { GET: () => Response.json({ status: 'ok' }) },
+      '/health': { GET: () => health(store) },
       ...doors,
       // Codex tries a WebSocket first; a 426 at once makes it fall back to HTTP without delay (SPEC §4).
       [responses.route]: { ...doors[responses.route], GET: () => webSocketRefused() },
@@ -136,6 +136,15 @@ function metrics(gateway: Gateway, request: Request): Response {
   }
   const text = `${gateway.metrics.render()}\n${renderState(gateway.backends, gateway.config.tokens, gateway.store, gateway.now())}\n`
   return new Response(text, { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } })
+}
+
+/**
+ * GET /health: liveness, no auth, nothing about backends. A shared store that cannot be reached shows
+ * here (SPEC §12): "degraded" while serving on local state, "down" (503) while refusing requests.
+ */
+function health(store: Store): Response {
+  if (store.health === 'down') return Response.json({ status: 'down' }, { status: 503 })
+  return Response.json({ status: store.health })
 }
 
 /** WebSocket upgrades of the Responses door: llmux serves Responses over HTTP only. */

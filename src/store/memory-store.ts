@@ -1,7 +1,7 @@
 import type { RateLimits } from '../config/config.ts'
 import type { RoutingState } from '../routing/routing-state.ts'
 import { StateMirror } from './state-mirror.ts'
-import type { RequestRecord, Spend, Store, UsageQuery, UsageRow } from './store.ts'
+import type { BudgetCheck, Budgets, RequestRecord, Reservation, Spend, Store, StoreHealth, UsageQuery, UsageRow } from './store.ts'
 import { summarizeUsage } from './summarize-usage.ts'
 
 export interface MemoryStoreOptions {
@@ -15,33 +15,34 @@ export class MemoryStore implements Store {
   private readonly log: RequestRecord[] = []
   private readonly maxLogEntries: number
   readonly routing: RoutingState = this.state.routing
+  readonly health: StoreHealth = 'ok'
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxLogEntries = options.maxLogEntries ?? 10_000
   }
 
-  recordAttempt(backendId: string, nowMs: number, limits: RateLimits): void {
-    this.state.recordAttempt(backendId, nowMs, limits)
+  async reserveAttempt(backendId: string, limits: RateLimits, nowMs: number): Promise<Reservation> {
+    return this.state.reserveAttempt(backendId, limits, nowMs).reservation
   }
 
-  setCooldown(backendId: string, untilMs: number): void {
-    this.state.cooldowns.set(backendId, untilMs)
+  async setCooldown(backendId: string, untilMs: number): Promise<void> {
+    this.state.setCooldown(backendId, untilMs)
   }
 
-  clientRequests(client: string): readonly number[] {
-    return this.state.clientRequests.of(client)
+  async reserveClientRequest(client: string, limits: RateLimits, nowMs: number): Promise<Reservation> {
+    return this.state.reserveClientRequest(client, limits, nowMs).reservation
   }
 
-  recordClientRequest(client: string, nowMs: number, limits: RateLimits): void {
-    this.state.recordClientRequest(client, nowMs, limits)
+  async reserveSpend(client: string, budgets: Budgets, nowMs: number): Promise<BudgetCheck> {
+    return this.state.checkBudget(client, budgets, nowMs)
+  }
+
+  async settleSpend(client: string, costUsd: number, nowMs: number): Promise<void> {
+    this.state.spend.add(client, costUsd, nowMs)
   }
 
   spendOf(client: string, nowMs: number): Spend {
     return this.state.spend.of(client, nowMs)
-  }
-
-  addSpend(client: string, costUsd: number, nowMs: number): void {
-    this.state.spend.add(client, costUsd, nowMs)
   }
 
   recordRequest(record: RequestRecord): void {

@@ -4,7 +4,7 @@ import type { RoutingState } from '../routing/routing-state.ts'
 import { loadMirror } from './load-mirror.ts'
 import { GROUP_COLUMN, openSqlite, USAGE_COLUMNS } from './sqlite-schema.ts'
 import { StateMirror } from './state-mirror.ts'
-import type { RequestRecord, Spend, Store, UsageQuery, UsageRow } from './store.ts'
+import type { BudgetCheck, Budgets, RequestRecord, Reservation, Spend, Store, StoreHealth, UsageQuery, UsageRow } from './store.ts'
 import { emptyPending, isEmpty, spendKey, writePending } from './write-pending.ts'
 
 export interface SqliteStoreOptions {
@@ -27,6 +27,7 @@ export class SqliteStore implements Store {
   private readonly flushDelayMs: number
   private readonly onError: (error: unknown) => void
   readonly routing: RoutingState = this.state.routing
+  readonly health: StoreHealth = 'ok'
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = openSqlite(path)
@@ -35,33 +36,39 @@ export class SqliteStore implements Store {
     loadMirror(this.db, this.state)
   }
 
-  recordAttempt(backendId: string, nowMs: number, limits: RateLimits): void {
-    if (!this.state.recordAttempt(backendId, nowMs, limits)) return
-    this.pending.attempts.push([backendId, nowMs])
-    this.schedule()
+  async reserveAttempt(backendId: string, limits: RateLimits, nowMs: number): Promise<Reservation> {
+    const { reservation, isCounted } = this.state.reserveAttempt(backendId, limits, nowMs)
+    if (isCounted) {
+      this.pending.attempts.push([backendId, nowMs])
+      this.schedule()
+    }
+    return reservation
   }
 
-  setCooldown(backendId: string, untilMs: number): void {
-    this.state.cooldowns.set(backendId, untilMs)
+  async setCooldown(backendId: string, untilMs: number): Promise<void> {
+    if (!this.state.setCooldown(backendId, untilMs)) return
     this.pending.cooldowns.set(backendId, untilMs)
     this.schedule()
   }
 
-  clientRequests(client: string): readonly number[] {
-    return this.state.clientRequests.of(client)
+  async reserveClientRequest(client: string, limits: RateLimits, nowMs: number): Promise<Reservation> {
+    const { reservation, isCounted } = this.state.reserveClientRequest(client, limits, nowMs)
+    if (isCounted) {
+      this.pending.clientRequests.push([client, nowMs])
+      this.schedule()
+    }
+    return reservation
   }
 
-  recordClientRequest(client: string, nowMs: number, limits: RateLimits): void {
-    if (!this.state.recordClientRequest(client, nowMs, limits)) return
-    this.pending.clientRequests.push([client, nowMs])
-    this.schedule()
+  async reserveSpend(client: string, budgets: Budgets, nowMs: number): Promise<BudgetCheck> {
+    return this.state.checkBudget(client, budgets, nowMs)
   }
 
   spendOf(client: string, nowMs: number): Spend {
     return this.state.spend.of(client, nowMs)
   }
 
-  addSpend(client: string, costUsd: number, nowMs: number): void {
+  async settleSpend(client: string, costUsd: number, nowMs: number): Promise<void> {
     for (const period of this.state.spend.add(client, costUsd, nowMs)) {
       const key = spendKey(client, period)
       this.pending.spend.set(key, (this.pending.spend.get(key) ?? 0) + costUsd)

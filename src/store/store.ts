@@ -1,28 +1,37 @@
 import type { ProtocolName } from '../protocols/protocol.ts'
 import type { RateLimits } from '../config/config.ts'
+import type { WindowUse } from '../limits/rate-window.ts'
 import type { RoutingState } from '../routing/routing-state.ts'
 
 /**
- * Where llmux keeps what must outlive one request (SPEC §5, §8): attempt times for rate windows,
+ * Where llmux keeps what must outlive one request (SPEC §5, §8, §12): attempt times for rate windows,
  * cooldowns, per-client request times and spend, and the request log.
  *
- * Reads on the hot path are synchronous and come from memory; writes return at once and reach
- * persistent storage shortly after (SQLite: within a few tens of ms, in one batched transaction).
- * Time always comes in as a parameter.
+ * A limit is checked and counted in one step, a reservation (never check-then-record), so several
+ * instances on one shared store never admit more than it allows. `routing` is this instance's snapshot
+ * for the router, which stays pure over it; the reservation is the binding check. Time always comes in
+ * as a parameter.
  */
 export interface Store {
-  /** Live read-only views of attempts and cooldowns, for selectBackends. */
+  /** Read-only views of attempts and cooldowns as this instance knows them, for selectBackends. */
   readonly routing: RoutingState
-  /** An attempt was sent to this backend. Only the newest times its limits can need are kept. */
-  recordAttempt(backendId: string, nowMs: number, limits: RateLimits): void
-  /** The backend rests until this moment (replaces any earlier cooldown). */
-  setCooldown(backendId: string, untilMs: number): void
-  /** Ascending times of this client's requests (for its max_per_minute / max_per_hour). */
-  clientRequests(client: string): readonly number[]
-  recordClientRequest(client: string, nowMs: number, limits: RateLimits): void
-  /** The client's spend in the current UTC day and month. */
+  /** Checks the backend's cooldown and windows and, when they have room, counts this attempt. */
+  reserveAttempt(backendId: string, limits: RateLimits, nowMs: number): Promise<Reservation>
+  /** The backend rests until this moment; a later deadline already set is never cut short. */
+  setCooldown(backendId: string, untilMs: number): Promise<void>
+  /** Checks the client's own windows (max_per_minute / max_per_hour) and counts this request. */
+  reserveClientRequest(client: string, limits: RateLimits, nowMs: number): Promise<Reservation>
+  /**
+   * Admitted while the client's spend, as the store totals it, is under each budget. The real cost is
+   * settled after the answer with `settleSpend`; requests already in flight can take a budget past its
+   * line by their own cost, never further.
+   */
+  reserveSpend(client: string, budgets: Budgets, nowMs: number): Promise<BudgetCheck>
+  settleSpend(client: string, costUsd: number, nowMs: number): Promise<void>
+  /** The client's spend in the current UTC day and month, as this instance last saw it. */
   spendOf(client: string, nowMs: number): Spend
-  addSpend(client: string, costUsd: number, nowMs: number): void
+  /** How the store is doing: a shared store that cannot be reached serves on local state or refuses. */
+  readonly health: StoreHealth
   recordRequest(record: RequestRecord): void
   /** Totals of the request log since a moment, one row per backend, client or UTC day. */
   usage(query: UsageQuery): Promise<UsageRow[]>
@@ -31,6 +40,23 @@ export interface Store {
   /** Flushes, then releases the store. */
   close(): Promise<void>
 }
+
+export type Reservation =
+  | { isAdmitted: true }
+  /** `freesInMs`: the soonest moment trying again can succeed; `full` names the windows at their limit. */
+  | { isAdmitted: false; freesInMs: number; full: readonly WindowUse[]; isCoolingDown: boolean }
+
+export const ADMITTED: Reservation = { isAdmitted: true }
+
+export interface Budgets {
+  dailyUsd?: number
+  monthlyUsd?: number
+}
+
+export type BudgetCheck = { isAdmitted: true } | { isAdmitted: false; period: 'daily' | 'monthly'; budgetUsd: number; resetsAtMs: number }
+
+/** ok; degraded (a shared store is unreachable and store_failure = "open": serving on local state); down ("closed"). */
+export type StoreHealth = 'ok' | 'degraded' | 'down'
 
 export interface Spend {
   dayUsd: number

@@ -1,4 +1,4 @@
-import { DAY_MS, firstIndexAfter } from '../routing/rate-window.ts'
+import { DAY_MS, firstIndexAfter } from '../limits/rate-window.ts'
 
 /**
  * Ascending event times (ms) per key: attempts per backend, requests per client. Memory stays

@@ -9,6 +9,8 @@ export interface RunningLlmux {
   /** Everything llmux printed so far, stdout and stderr interleaved as read. */
   output: () => string
   stop: () => Promise<void>
+  /** SIGKILL: no drain, no flush, as a crash or an OOM kill would end it. */
+  kill9: () => Promise<void>
 }
 
 /** Keeps reading a pipe so the child never blocks on a full buffer; calls onText for each piece. */
@@ -43,7 +45,11 @@ export async function startLlmux(configPath: string, startTimeoutMs = 20_000): P
   try {
     const url = (await listening).replace(/\/$/, '')
     if (/:0$/.test(url)) throw new Error(`llmux printed port 0 (${url}): the real port is needed`)
-    return { url, output: () => output, stop }
+    const kill9 = async () => {
+      child.kill('SIGKILL')
+      await child.exited
+    }
+    return { url, output: () => output, stop, kill9 }
   } catch (error) {
     await stop()
     throw error

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import type { RateLimits } from '../../src/config/config.ts'
-import { DAY_MS, firstIndexAfter, HOUR_MS, keepCountOf, MINUTE_MS, windowsFull, windowUses, type WindowName } from '../../src/routing/rate-window.ts'
+import { DAY_MS, firstIndexAfter, HOUR_MS, keepCountOf, MINUTE_MS, windowsFull, windowUses, type WindowName } from '../../src/limits/rate-window.ts'
 
 describe('windowsFull', () => {
   test.each<[WindowName, RateLimits, number]>([

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MemoryStore } from '../../src/store/memory-store.ts'
 import { openStore } from '../../src/store/open-store.ts'
+import { RedisStore } from '../../src/store/redis-store.ts'
 import { SqliteStore } from '../../src/store/sqlite-store.ts'
 
 const NOW = Date.UTC(2025, 2, 7, 12)
@@ -24,17 +25,17 @@ describe('sqlite store', () => {
   test('windows, cooldowns, client requests and spend survive a reopen', async () => {
     const path = dbPath()
     const first = new SqliteStore(path)
-    for (let i = 0; i < 3; i++) first.recordAttempt('a:x', NOW + i, { maxPerMinute: 10 })
-    first.setCooldown('a:x', NOW + 60_000)
-    first.recordClientRequest('team', NOW, { maxPerHour: 5 })
-    first.addSpend('team', 1.25, NOW)
-    first.addSpend('team', 0.5, NOW + 1)
+    for (let i = 0; i < 3; i++) await first.reserveAttempt('a:x', { maxPerMinute: 10 }, NOW + i)
+    await first.setCooldown('a:x', NOW + 60_000)
+    for (let i = 0; i < 5; i++) await first.reserveClientRequest('team', { maxPerHour: 5 }, NOW + i)
+    await first.settleSpend('team', 1.25, NOW)
+    await first.settleSpend('team', 0.5, NOW + 1)
     await first.flush()
 
     const second = new SqliteStore(path)
     expect(second.routing.attempts.get('a:x')).toEqual([NOW, NOW + 1, NOW + 2])
     expect(second.routing.cooldowns.get('a:x')).toBe(NOW + 60_000)
-    expect(second.clientRequests('team')).toEqual([NOW])
+    expect(await second.reserveClientRequest('team', { maxPerHour: 5 }, NOW + 10)).toMatchObject({ isAdmitted: false })
     expect(second.spendOf('team', NOW)).toEqual({ dayUsd: 1.75, monthUsd: 1.75 })
     await second.close()
     await first.close()
@@ -43,7 +44,7 @@ describe('sqlite store', () => {
   test('writes are batched: another reader sees them after the flush, not before', async () => {
     const path = dbPath()
     const store = new SqliteStore(path, { flushDelayMs: 60_000 })
-    store.recordAttempt('a:x', NOW, { maxPerDay: 10 })
+    await store.reserveAttempt('a:x', { maxPerDay: 10 }, NOW)
     const reader = new Database(path, { readonly: true })
     const count = () => reader.query<{ count: number }, []>('SELECT COUNT(*) AS count FROM attempts').get()?.count
     expect(count()).toBe(0)
@@ -56,12 +57,12 @@ describe('sqlite store', () => {
   test('stored attempts are trimmed to what the windows can need', async () => {
     const path = dbPath()
     const store = new SqliteStore(path)
-    for (let i = 0; i < 1000; i++) store.recordAttempt('a:x', NOW + i, { maxPerMinute: 5 })
+    for (let i = 0; i < 1000; i++) await store.reserveAttempt('a:x', { maxPerMinute: 5 }, NOW + i * 60_000)
     await store.close()
     const reopened = new SqliteStore(path)
     const times = reopened.routing.attempts.get('a:x') ?? []
     expect(times.length).toBeLessThanOrEqual(2 * 5 + 8)
-    expect(times.at(-1)).toBe(NOW + 999)
+    expect(times.at(-1)).toBe(NOW + 999 * 60_000)
     await reopened.close()
   })
 
@@ -100,12 +101,13 @@ describe('sqlite store', () => {
 })
 
 describe('openStore', () => {
-  test('"memory", a file path, or redis (not yet)', async () => {
+  test('"memory", a redis:// URL, or a file path', async () => {
     expect(openStore('memory')).toBeInstanceOf(MemoryStore)
     const sqlite = openStore(dbPath())
     expect(sqlite).toBeInstanceOf(SqliteStore)
     await sqlite.close()
-    expect(() => openStore('redis://127.0.0.1:6379')).toThrow('redis store is not built yet')
-    expect(() => openStore('rediss://cache.example:6380')).toThrow('redis store is not built yet')
+    const redis = openStore('redis://127.0.0.1:1/0', { failure: 'open', log: { warn: () => {}, info: () => {} } })
+    expect(redis).toBeInstanceOf(RedisStore)
+    await redis.close()
   })
 })

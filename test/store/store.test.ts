@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, test } from 'bun:test'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MemoryStore } from '../../src/store/memory-store.ts'
+import { RedisStore } from '../../src/store/redis-store.ts'
 import { SqliteStore } from '../../src/store/sqlite-store.ts'
 import type { RequestRecord, Store } from '../../src/store/store.ts'
+import { startRedis, type RunningRedis } from '../helpers/redis-server.ts'
 
 const DAY = Date.UTC(2025, 2, 7)
 const HOUR = 3_600_000
@@ -19,6 +21,19 @@ function sqliteStore(): Store {
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
+
+let redis: RunningRedis | undefined
+let redisStores = 0
+beforeAll(async () => {
+  redis = await startRedis()
+})
+afterAll(() => redis?.stop())
+
+/** Each test gets its own key prefix on the one server, so tests never see each other's keys. */
+function redisStore(): Store {
+  if (redis === undefined) throw new Error('redis-server did not start')
+  return new RedisStore(redis.url, { failure: 'closed', keyPrefix: `llmux-test-${++redisStores}:` })
+}
 
 function request(overrides: Partial<RequestRecord>): RequestRecord {
   return {
@@ -39,42 +54,62 @@ function request(overrides: Partial<RequestRecord>): RequestRecord {
 describe.each([
   ['memory', () => new MemoryStore()],
   ['sqlite', sqliteStore],
+  ['redis', redisStore],
 ])('%s store', (_name, open) => {
-  test('attempts feed the routing view, bounded by the largest limit', async () => {
+  test('an attempt is admitted while every window has room, then refused until one frees', async () => {
     const store = open()
     const limits = { maxPerMinute: 2, maxPerHour: 3 }
-    for (let i = 0; i < 50; i++) store.recordAttempt('a:x', DAY + i, limits)
-    const times = store.routing.attempts.get('a:x') ?? []
-    expect(times.length).toBeGreaterThanOrEqual(3)
-    expect(times.length).toBeLessThanOrEqual(2 * 3 + 8)
-    expect(times.at(-1)).toBe(DAY + 49)
-    store.recordAttempt('a:unlimited', DAY, {})
+    expect(await store.reserveAttempt('a:x', limits, DAY)).toEqual({ isAdmitted: true })
+    expect(await store.reserveAttempt('a:x', limits, DAY + 1000)).toEqual({ isAdmitted: true })
+    const refused = await store.reserveAttempt('a:x', limits, DAY + 2000)
+    expect(refused).toMatchObject({ isAdmitted: false, freesInMs: 58_000, isCoolingDown: false })
+    if (refused.isAdmitted) throw new Error('admitted')
+    expect(refused.full.map((use) => [use.name, use.count, use.limit])).toEqual([['max_per_minute', 2, 2]])
+    // A minute after the first attempt one slot of the minute frees; the hour then has 1 left of 3.
+    expect(await store.reserveAttempt('a:x', limits, DAY + 60_000)).toEqual({ isAdmitted: true })
+    const hourFull = await store.reserveAttempt('a:x', limits, DAY + 120_000)
+    expect(hourFull).toMatchObject({ isAdmitted: false, freesInMs: HOUR - 120_000 })
+    expect(store.routing.attempts.get('a:x')).toEqual([DAY, DAY + 1000, DAY + 60_000])
+    for (let i = 0; i < 50; i++) expect(await store.reserveAttempt('a:unlimited', {}, DAY + i)).toEqual({ isAdmitted: true })
     expect(store.routing.attempts.get('a:unlimited')).toBeUndefined()
     await store.close()
   })
 
-  test('cooldowns and client requests', async () => {
+  test('a cooldown refuses attempts until it ends; an earlier deadline never cuts a later one short', async () => {
     const store = open()
-    store.setCooldown('a:x', DAY + 5000)
-    store.setCooldown('a:x', DAY + 9000)
+    await store.setCooldown('a:x', DAY + 9000)
+    await store.setCooldown('a:x', DAY + 5000)
     expect(store.routing.cooldowns.get('a:x')).toBe(DAY + 9000)
-    store.recordClientRequest('team', DAY + 2, { maxPerMinute: 10 })
-    store.recordClientRequest('team', DAY + 1, { maxPerMinute: 10 })
-    expect(store.clientRequests('team')).toEqual([DAY + 1, DAY + 2])
-    expect(store.clientRequests('nobody')).toEqual([])
+    expect(await store.reserveAttempt('a:x', {}, DAY + 6000)).toMatchObject({ isAdmitted: false, freesInMs: 3000, isCoolingDown: true })
+    expect(await store.reserveAttempt('a:x', {}, DAY + 9000)).toEqual({ isAdmitted: true })
     await store.close()
   })
 
-  test('spend per UTC day and month', async () => {
+  test("a client's requests are checked and counted in one step", async () => {
     const store = open()
-    store.addSpend('team', 1.5, DAY + 1000)
-    store.addSpend('team', 0.25, DAY + 23 * HOUR)
-    expect(store.spendOf('team', DAY + 23 * HOUR)).toEqual({ dayUsd: 1.75, monthUsd: 1.75 })
-    expect(store.spendOf('team', DAY + 24 * HOUR)).toEqual({ dayUsd: 0, monthUsd: 1.75 })
-    store.addSpend('team', 1, DAY + 24 * HOUR)
-    expect(store.spendOf('team', DAY + 24 * HOUR)).toEqual({ dayUsd: 1, monthUsd: 2.75 })
+    const limits = { maxPerMinute: 2 }
+    expect(await store.reserveClientRequest('team', limits, DAY)).toEqual({ isAdmitted: true })
+    expect(await store.reserveClientRequest('team', limits, DAY + 1)).toEqual({ isAdmitted: true })
+    const refused = await store.reserveClientRequest('team', limits, DAY + 2)
+    expect(refused).toMatchObject({ isAdmitted: false, freesInMs: 59_998 })
+    expect(await store.reserveClientRequest('other', limits, DAY + 2)).toEqual({ isAdmitted: true })
+    await store.close()
+  })
+
+  test('spend per UTC day and month; a reached budget refuses until it resets', async () => {
+    const store = open()
+    const budgets = { dailyUsd: 2, monthlyUsd: 3 }
+    await store.settleSpend('team', 1.5, DAY + 1000)
+    expect(await store.reserveSpend('team', budgets, DAY + 2000)).toEqual({ isAdmitted: true })
+    await store.settleSpend('team', 0.5, DAY + 23 * HOUR)
+    expect(store.spendOf('team', DAY + 23 * HOUR)).toEqual({ dayUsd: 2, monthUsd: 2 })
+    expect(await store.reserveSpend('team', budgets, DAY + 23 * HOUR)).toEqual({ isAdmitted: false, period: 'daily', budgetUsd: 2, resetsAtMs: DAY + 24 * HOUR })
+    expect(await store.reserveSpend('team', budgets, DAY + 24 * HOUR)).toEqual({ isAdmitted: true })
+    await store.settleSpend('team', 1, DAY + 24 * HOUR)
+    expect(store.spendOf('team', DAY + 24 * HOUR)).toEqual({ dayUsd: 1, monthUsd: 3 })
+    expect(await store.reserveSpend('team', budgets, DAY + 24 * HOUR)).toMatchObject({ isAdmitted: false, period: 'monthly', resetsAtMs: Date.UTC(2025, 3, 1) })
     expect(store.spendOf('team', Date.UTC(2025, 3, 1))).toEqual({ dayUsd: 0, monthUsd: 0 })
-    expect(store.spendOf('other', DAY)).toEqual({ dayUsd: 0, monthUsd: 0 })
+    expect(await store.reserveSpend('other', budgets, DAY)).toEqual({ isAdmitted: true })
     await store.close()
   })
 

@@ -6,9 +6,9 @@ import { SqliteStore } from '../../src/store/sqlite-store.ts'
 const [path, nowText] = process.argv.slice(2)
 const now = Number(nowText)
 const store = new SqliteStore(path)
-for (let i = 0; i < 5; i++) store.recordAttempt('a:x', now + i, { maxPerHour: 100 })
-store.setCooldown('a:x', now + 60_000)
-store.addSpend('team', 0.5, now)
+for (let i = 0; i < 5; i++) await store.reserveAttempt('a:x', { maxPerHour: 100 }, now + i)
+await store.setCooldown('a:x', now + 60_000)
+await store.settleSpend('team', 0.5, now)
 store.recordRequest({ timeMs: now, protocol: 'openai', requestedModel: 'm', attempts: 1, status: 200, totalMs: 5, isCutShort: false })
 
 const reader = new Database(path, { readonly: true })
