@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS requests (
   is_cut_short INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS requests_by_time ON requests (time_ms);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `
 
 export function openSqlite(path: string): Database {
@@ -51,6 +52,11 @@ export function openSqlite(path: string): Database {
   db.exec(SCHEMA)
   db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`)
   return db
+}
+
+/** The last journal sequence number a committed batch covered (sqlite-journal.ts). */
+export function committedSequence(db: Database): number {
+  return db.query<{ value: number }, []>("SELECT value FROM meta WHERE key = 'journal_seq'").get()?.value ?? 0
 }
 
 /** The column expression a usage query groups by. */

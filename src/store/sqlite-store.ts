@@ -2,7 +2,8 @@ import type { Database } from 'bun:sqlite'
 import type { RateLimits } from '../config/config.ts'
 import type { RoutingState } from '../routing/routing-state.ts'
 import { loadMirror } from './load-mirror.ts'
-import { GROUP_COLUMN, openSqlite, USAGE_COLUMNS } from './sqlite-schema.ts'
+import { committedSequence, GROUP_COLUMN, openSqlite, USAGE_COLUMNS } from './sqlite-schema.ts'
+import { type JournalEntry, replayJournal, SqliteJournal } from './sqlite-journal.ts'
 import { StateMirror } from './state-mirror.ts'
 import type { BudgetCheck, Budgets, RequestRecord, Reservation, Spend, Store, StoreHealth, UsageQuery, UsageRow } from './store.ts'
 import { emptyPending, isEmpty, spendKey, writePending } from './write-pending.ts'
@@ -16,8 +17,9 @@ export interface SqliteStoreOptions {
 
 /**
  * The default store: a SQLite file (bun:sqlite, WAL). State is read from an in-memory mirror loaded at
- * open; every change is written through in one batched transaction shortly after, so a write never
- * holds up a request and a kill -9 loses at most the last `flushDelayMs`.
+ * open; every change is appended at once to a journal beside the file (`<file>.journal`, one line,
+ * ~2 µs) and written to SQLite in one batched transaction shortly after, so a write never holds up a
+ * request and a kill -9 loses nothing: the next open writes what the journal holds beyond the last batch.
  */
 export class SqliteStore implements Store {
   private readonly state = new StateMirror()
@@ -26,6 +28,7 @@ export class SqliteStore implements Store {
   private timer: ReturnType<typeof setTimeout> | undefined
   private readonly flushDelayMs: number
   private readonly onError: (error: unknown) => void
+  private readonly journal: SqliteJournal
   readonly routing: RoutingState = this.state.routing
   readonly health: StoreHealth = 'ok'
 
@@ -33,6 +36,14 @@ export class SqliteStore implements Store {
     this.db = openSqlite(path)
     this.flushDelayMs = options.flushDelayMs ?? 20
     this.onError = options.onError ?? ((error) => console.error(`llmux: store write failed: ${String(error)}`))
+    const journalPath = `${path}.journal`
+    const committed = committedSequence(this.db)
+    // What an earlier process journaled but never committed (it was killed) goes in first.
+    const replayed = emptyPending()
+    replayJournal(journalPath, committed, replayed)
+    if (!isEmpty(replayed)) writePending(this.db, replayed, new StateMirror())
+    this.journal = new SqliteJournal(journalPath, committed)
+    this.journal.clear()
     loadMirror(this.db, this.state)
   }
 
@@ -40,7 +51,7 @@ export class SqliteStore implements Store {
     const { reservation, isCounted } = this.state.reserveAttempt(backendId, limits, nowMs)
     if (isCounted) {
       this.pending.attempts.push([backendId, nowMs])
-      this.schedule()
+      this.journaled(['attempt', backendId, nowMs])
     }
     return reservation
   }
@@ -48,14 +59,14 @@ export class SqliteStore implements Store {
   async setCooldown(backendId: string, untilMs: number): Promise<void> {
     if (!this.state.setCooldown(backendId, untilMs)) return
     this.pending.cooldowns.set(backendId, untilMs)
-    this.schedule()
+    this.journaled(['cooldown', backendId, untilMs])
   }
 
   async reserveClientRequest(client: string, limits: RateLimits, nowMs: number): Promise<Reservation> {
     const { reservation, isCounted } = this.state.reserveClientRequest(client, limits, nowMs)
     if (isCounted) {
       this.pending.clientRequests.push([client, nowMs])
-      this.schedule()
+      this.journaled(['client', client, nowMs])
     }
     return reservation
   }
@@ -72,13 +83,15 @@ export class SqliteStore implements Store {
     for (const period of this.state.spend.add(client, costUsd, nowMs)) {
       const key = spendKey(client, period)
       this.pending.spend.set(key, (this.pending.spend.get(key) ?? 0) + costUsd)
+      this.journal.append(['spend', key, costUsd])
     }
+    this.pending.lastSequence = this.journalSequence()
     this.schedule()
   }
 
   recordRequest(record: RequestRecord): void {
     this.pending.requests.push(record)
-    this.schedule()
+    this.journaled(['request', record])
   }
 
   async usage(query: UsageQuery): Promise<UsageRow[]> {
@@ -93,7 +106,18 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.write()
+    this.journal.close()
     this.db.close()
+  }
+
+  /** The change is in the journal (durable against kill -9) and goes to SQLite with the next batch. */
+  private journaled(entry: JournalEntry): void {
+    this.pending.lastSequence = this.journal.append(entry)
+    this.schedule()
+  }
+
+  private journalSequence(): number {
+    return this.journal.sequenceNow
   }
 
   private schedule(): void {
@@ -117,5 +141,7 @@ export class SqliteStore implements Store {
     if (isEmpty(pending)) return
     this.pending = emptyPending()
     writePending(this.db, pending, this.state)
+    // Every journaled change is in that batch (JavaScript is single-threaded): the journal starts over.
+    this.journal.clear()
   }
 }

@@ -10,10 +10,12 @@ export interface Pending {
   /** "client\nperiod" → USD to add. */
   spend: Map<string, number>
   requests: RequestRecord[]
+  /** The journal's sequence number of the newest change in this batch (0: none journaled). */
+  lastSequence: number
 }
 
 export function emptyPending(): Pending {
-  return { attempts: [], clientRequests: [], cooldowns: new Map(), spend: new Map(), requests: [] }
+  return { attempts: [], clientRequests: [], cooldowns: new Map(), spend: new Map(), requests: [], lastSequence: 0 }
 }
 
 export function isEmpty(pending: Pending): boolean {
@@ -45,6 +47,8 @@ export function writePending(db: Database, pending: Pending, mirror: StateMirror
     for (const [key, usd] of pending.spend) addSpend.run(...splitSpendKey(key), usd)
     const insertRequest = db.query(`INSERT INTO requests VALUES (${Array(15).fill('?').join(', ')})`)
     for (const record of pending.requests) insertRequest.run(...requestRow(record))
+    // The journal's lines up to here are in SQLite now: a replay after a crash skips them.
+    if (pending.lastSequence > 0) db.query("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(pending.lastSequence)
   })()
 }
 

@@ -66,7 +66,7 @@ describe('sqlite store', () => {
     await reopened.close()
   })
 
-  test('state written by the flush timer survives kill -9', async () => {
+  test('everything recorded survives kill -9, even before any batch reached SQLite (the journal)', async () => {
     const path = dbPath()
     const child = Bun.spawn([process.execPath, join(import.meta.dir, 'write-and-linger.ts'), path, String(NOW)], {
       stdout: 'pipe',
@@ -74,7 +74,7 @@ describe('sqlite store', () => {
     })
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader()
     let output = ''
-    while (!output.includes('written')) {
+    while (!output.includes('recorded')) {
       const { value, done } = await reader.read()
       if (done) throw new Error(`child ended early: ${output}`)
       output += value
@@ -89,6 +89,27 @@ describe('sqlite store', () => {
     const rows = await store.usage({ sinceMs: 0, groupBy: 'backend' })
     expect(rows.map((row) => [row.key, row.requests])).toEqual([['-', 1]])
     await store.close()
+    // Replayed once: a second open finds the same, not twice as much.
+    const again = new SqliteStore(path)
+    expect(again.routing.attempts.get('a:x')).toHaveLength(5)
+    expect(again.spendOf('team', NOW)).toEqual({ dayUsd: 0.5, monthUsd: 0.5 })
+    await again.close()
+  })
+
+  test('a crash between a batch and the journal being cleared never applies a change twice', async () => {
+    const path = dbPath()
+    const first = new SqliteStore(path, { flushDelayMs: 3_600_000 })
+    await first.reserveAttempt('a:x', { maxPerHour: 100 }, NOW)
+    await first.settleSpend('team', 0.25, NOW)
+    const journal = await Bun.file(`${path}.journal`).text()
+    await first.flush()
+    // As if the process died right after the commit: the journal still holds the committed lines.
+    await Bun.write(`${path}.journal`, journal)
+    const second = new SqliteStore(path)
+    expect(second.routing.attempts.get('a:x')).toEqual([NOW])
+    expect(second.spendOf('team', NOW)).toEqual({ dayUsd: 0.25, monthUsd: 0.25 })
+    await second.close()
+    await first.close()
   })
 
   test('a file from a newer schema is refused', () => {
