@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { anthropic } from '../../src/protocols/anthropic/index.ts'
 import { decodeRequest, encodeRequest, encodeResponse, encodeStream } from '../../src/protocols/openai/index.ts'
 import type { StreamContext } from '../../src/protocols/protocol.ts'
+import { responses } from '../../src/protocols/responses/index.ts'
 import { parseSse } from '../../src/sse/parse-sse.ts'
 
 // Anthropic wire → IR → OpenAI wire, for every Anthropic fixture: requests (an Anthropic client on an
@@ -56,5 +57,29 @@ describe('anthropic → openai translations', () => {
     expect(lines.every((line) => line.startsWith('data: '))).toBe(true)
     const last = lines.at(-1) ?? ''
     expect(last === 'data: [DONE]' || last.startsWith('data: {"error":')).toBe(true)
+  })
+})
+
+describe('output_config.format on an OpenAI backend', () => {
+  const schema = { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'], additionalProperties: false }
+  const request = () =>
+    anthropic.decodeRequest({
+      model: 'm',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'Summarise.' }],
+      output_config: { format: { type: 'json_schema', schema } },
+    })
+
+  // Anthropic's structured outputs are always strict; OpenAI's are strict only when asked.
+  test('Chat Completions: response_format is a named, strict json_schema', () => {
+    expect(encodeRequest(request(), 'gpt-5').response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'response', schema, strict: true },
+    })
+  })
+
+  test('Responses: text.format is a named, strict json_schema', () => {
+    const body = responses.encodeRequest(request(), 'gpt-5') as { text?: { format?: unknown } }
+    expect(body.text?.format).toEqual({ type: 'json_schema', name: 'response', schema, strict: true })
   })
 })

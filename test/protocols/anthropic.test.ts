@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs'
 import { GatewayError } from '../../src/errors.ts'
 import type { ChatRequest, Message } from '../../src/ir/index.ts'
 import { anthropic } from '../../src/protocols/anthropic/index.ts'
+import { responses } from '../../src/protocols/responses/index.ts'
 
 const fixtures = new URL('../fixtures/anthropic/', import.meta.url).pathname
 const load = (name: string): Promise<Record<string, unknown>> => Bun.file(fixtures + name).json()
@@ -214,6 +215,49 @@ describe('encodeRequest rules', () => {
     const named = anthropic.encodeRequest({ ...request, toolChoice: { type: 'tool', name: 't' }, parallelToolCalls: undefined }, 'm')
     expect(named.tool_choice).toEqual({ type: 'tool', name: 't' })
     expect(anthropic.encodeRequest({ ...request, tools: undefined }, 'm').tool_choice).toBeUndefined()
+  })
+})
+
+describe('response format', () => {
+  const hi: Message = { role: 'user', content: [{ type: 'text', text: 'Hi' }] }
+
+  test('json_object has no Anthropic form: a last system block asks for one JSON object', () => {
+    const request: ChatRequest = { ...chat([hi]), system: [{ type: 'text', text: 'Be brief.' }], responseFormat: { type: 'json_object' } }
+    const encoded = anthropic.encodeRequest(request, 'm')
+    const system = encoded.system as { type: string; text: string }[]
+    expect(system).toHaveLength(2)
+    expect(system[0]).toEqual({ type: 'text', text: 'Be brief.' })
+    expect(system[1].type).toBe('text')
+    expect(system[1].text).toMatch(/one valid JSON object/)
+    expect(system[1].text).toMatch(/code fences/)
+    expect(encoded.output_config).toBeUndefined()
+  })
+
+  test('json_object without a system prompt still gets the instruction', () => {
+    const encoded = anthropic.encodeRequest({ ...chat([hi]), responseFormat: { type: 'json_object' } }, 'm')
+    expect((encoded.system as { text: string }[]).map((block) => block.text)).toEqual([expect.stringMatching(/JSON object/)])
+  })
+
+  test('a Responses text.format json_object gets the same instruction', () => {
+    const request = responses.decodeRequest({ model: 'm', input: 'Hi', text: { format: { type: 'json_object' } } })
+    const system = anthropic.encodeRequest(request, 'm').system as { text: string }[]
+    expect(system.at(-1)?.text).toMatch(/one valid JSON object/)
+  })
+
+  test('json_schema stays output_config.format, with no extra instruction; text adds nothing', () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } }
+    const encoded = anthropic.encodeRequest({ ...chat([hi]), responseFormat: { type: 'json_schema', schema } }, 'm')
+    expect(encoded.output_config).toEqual({ format: { type: 'json_schema', schema } })
+    expect(encoded.system).toBeUndefined()
+    expect(anthropic.encodeRequest({ ...chat([hi]), responseFormat: { type: 'text' } }, 'm').system).toBeUndefined()
+  })
+
+  test('output_config.format (and the older output_format) decodes as strict', () => {
+    const schema = { type: 'object' }
+    const body = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }
+    const format = { type: 'json_schema', schema }
+    expect(anthropic.decodeRequest({ ...body, output_config: { format } }).responseFormat).toEqual({ type: 'json_schema', schema, strict: true })
+    expect(anthropic.decodeRequest({ ...body, output_format: format }).responseFormat).toEqual({ type: 'json_schema', schema, strict: true })
   })
 })
 

@@ -80,5 +80,7 @@ function decodeFormat(value: unknown, path: string): ResponseFormat | undefined 
   const type = stringAt(format, 'type', path)
   if (type !== 'json_schema') return invalid(pathOf(path, 'type'), '"json_schema"', type)
   const schema = format.schema
-  return isObject(schema) ? { type: 'json_schema', schema } : invalid(pathOf(path, 'schema'), 'an object', schema)
+  // Anthropic's structured outputs are always strict; OpenAI's only when asked. The name OpenAI requires
+  // is given by its encoder.
+  return isObject(schema) ? { type: 'json_schema', schema, strict: true } : invalid(pathOf(path, 'schema'), 'an object', schema)
 }

@@ -1,6 +1,7 @@
 // ChatRequest → Anthropic Messages request body.
 import { flatToolChoice, flatTools } from '../../ir/flat-tools.ts'
 import type { ChatRequest, ThinkingRequest, ToolChoice } from '../../ir/index.ts'
+import { textBlock } from './encode-content.ts'
 import { encodeMessages } from './encode-messages.ts'
 
 /**
@@ -9,8 +10,15 @@ import { encodeMessages } from './encode-messages.ts'
  */
 export const DEFAULT_MAX_TOKENS = 4096
 
+/** What a json_object response_format asks of the model, said in words. */
+export const JSON_OBJECT_INSTRUCTION =
+  'Answer with exactly one valid JSON object and nothing else: no prose before or after it, no Markdown code fences.'
+
 export function encodeRequest(request: ChatRequest, model: string): Record<string, unknown> {
   const { system, messages } = encodeMessages(request)
+  // json_object has no Anthropic form (structured outputs need a schema): the intent travels as the last
+  // system block instead, or JSON-mode clients (the Vercel AI SDK) get prose and fail to parse it.
+  if (request.responseFormat?.type === 'json_object') system.push(textBlock(JSON_OBJECT_INSTRUCTION))
   const body: Record<string, unknown> = { model, max_tokens: maxTokensOf(request) }
   if (system.length > 0) body.system = system
   body.messages = messages
@@ -82,7 +90,7 @@ function encodeOutputConfig(request: ChatRequest): Record<string, unknown> | und
   const format = request.responseFormat
   if (format?.type === 'json_schema') config.format = { type: 'json_schema', schema: format.schema }
   // json_schema name/description/strict: Anthropic's format has only the schema (and is always strict).
-  // json_object has no Anthropic form (structured outputs need a schema): dropped; text is the default.
+  // json_object has no format here: encodeRequest asks for it in the system prompt. text is the default.
   return Object.keys(config).length > 0 ? config : undefined
 }
 
