@@ -11,7 +11,6 @@ import type { Gateway } from './gateway.ts'
 import { openStream, type StreamEnd } from './streams/open-stream.ts'
 import { passthroughTransform } from './streams/passthrough-transform.ts'
 import { translatedTransform } from './streams/translated-transform.ts'
-import { usageOfText } from './usage-of-text.ts'
 import type { UpstreamFailure } from './upstream-failure.ts'
 
 /** One call to one backend, fully decided by the caller. */
@@ -101,15 +100,17 @@ async function answerWhole(upstream: Response, plan: AttemptPlan, attempt: Attem
     return { kind: 'failed', failure: attempt.isTimedOut() ? { isTimeout: true, message: 'upstream answer timed out' } : { isConnectionError: true, message: 'upstream answer was cut' } }
   }
   attempt.release()
-  if (!plan.translation) {
-    // Passthrough: the body goes back as it came; only its usage is read.
-    return { kind: 'answered', body: text, contentType: 'application/json', usage: usageOfText(plan.inbound, text) ?? {}, isStream: false }
-  }
+  // Parsed whole even when it passes through: a 200 whose body was cut short is a failure that can
+  // still fail over (nothing has reached the client), never a broken answer relayed as a success.
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
-    return { kind: 'failed', failure: { status: 502, message: 'upstream answered with something that is not JSON' } }
+    return { kind: 'failed', failure: { status: 502, message: 'upstream answered 200 with a body that is not JSON (cut short?)' } }
+  }
+  if (!plan.translation) {
+    // Passthrough: the body goes back as it came; only its usage is read.
+    return { kind: 'answered', body: text, contentType: 'application/json', usage: plan.inbound.usageOfResponse(json) ?? {}, isStream: false }
   }
   try {
     const translated = plan.translation.whole(json)
