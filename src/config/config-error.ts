@@ -8,3 +8,9 @@ export class ConfigError extends Error {
     this.problems = problems
   }
 }
+
+/** A broken file's problems as `llmux check` prints them: `<path>: N problems`, then one indented line each. */
+export function describeConfigProblems(path: string, error: ConfigError): string {
+  const count = error.problems.length
+  return `${path}: ${count} problem${count === 1 ? '' : 's'}\n${error.problems.map((problem) => `  ${problem}`).join('\n')}`
+}

@@ -12,6 +12,7 @@ import { openStream, type StreamEnd } from './streams/open-stream.ts'
 import { passthroughTransform } from './streams/passthrough-transform.ts'
 import { translatedTransform } from './streams/translated-transform.ts'
 import type { UpstreamFailure } from './upstream-failure.ts'
+import type { Redactor } from './redact-secrets.ts'
 
 /** One call to one backend, fully decided by the caller. */
 export interface AttemptPlan {
@@ -55,7 +56,8 @@ export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: C
   const call = await callBackend(backend.provider, { url: plan.url, headers, body: plan.body }, attempt, gateway.now())
   const failed = (failure: UpstreamFailure): AttemptResult => {
     attempt.abort()
-    return { kind: 'failed', failure }
+    // Whatever the upstream said goes on to the client, the log and the store: never a key in it.
+    return { kind: 'failed', failure: redactFailure(gateway.redactor, failure) }
   }
   if (call.kind === 'client_gone') return call
   if (call.kind === 'timeout') return failed({ isTimeout: true, message: `no answer within request_timeout (${gateway.config.requestTimeoutMs / 1000} s)` })
@@ -69,12 +71,12 @@ export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: C
     const transform = streamContext
       ? translatedTransform(plan.codec, plan.inbound, streamContext)
       : passthroughTransform(plan.inbound, plan.dropsUsageChunk ?? false)
-    const opened = await openStream(upstream, transform, attempt, { watch: gateway.streamWatch, now: gateway.now })
+    const opened = await openStream(upstream, transform, attempt, { watch: gateway.streamWatch, now: gateway.now, redactor: gateway.redactor })
     if (attempt.isClientGone()) return { kind: 'client_gone' }
     if (!opened.ok) return failed(opened.failure)
     return { kind: 'answered', body: opened.body, contentType: 'text/event-stream; charset=utf-8', isStream: true, ended: opened.ended }
   }
-  return answerWhole(upstream, plan, attempt)
+  return answerWhole(upstream, plan, attempt, gateway.redactor)
 }
 
 async function failureOf(upstream: Response, codec: BackendCodec, attempt: AttemptSignal, nowMs: number): Promise<UpstreamFailure> {
@@ -90,11 +92,18 @@ async function failureOf(upstream: Response, codec: BackendCodec, attempt: Attem
   return { status: upstream.status, bodyText, headers: upstream.headers, kind: decoded.kind, retryAfterMs, message: decoded.message }
 }
 
+/** An upstream quoting the key it was given ("Incorrect API key provided: sk-…") is relayed without it. */
+function redactFailure(redactor: Redactor, failure: UpstreamFailure): UpstreamFailure {
+  const message = redactor.text(failure.message)
+  const bodyText = failure.bodyText === undefined ? undefined : redactor.text(failure.bodyText)
+  return message === failure.message && bodyText === failure.bodyText ? failure : { ...failure, message, bodyText }
+}
+
 /** A non-streamed answer: passed through as it is, or translated whole. */
-async function answerWhole(upstream: Response, plan: AttemptPlan, attempt: AttemptSignal): Promise<AttemptResult> {
+async function answerWhole(upstream: Response, plan: AttemptPlan, attempt: AttemptSignal, redactor: Redactor): Promise<AttemptResult> {
   let text: string
   try {
-    text = await upstream.text()
+    text = redactor.text(await upstream.text())
   } catch {
     if (attempt.isClientGone()) return { kind: 'client_gone' }
     return { kind: 'failed', failure: attempt.isTimedOut() ? { isTimeout: true, message: 'upstream answer timed out' } : { isConnectionError: true, message: 'upstream answer was cut' } }

@@ -7,6 +7,7 @@ import type { Authenticator } from '../server/auth.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { StreamWatch } from './streams/stream-watch.ts'
 import type { AttemptTimers } from '../upstream/attempt-timers.ts'
+import type { Redactor } from './redact-secrets.ts'
 
 /** Everything a request handler needs, created once by startServer and passed down (no module state). */
 export interface Gateway {
@@ -31,4 +32,6 @@ export interface Gateway {
   /** Pings silent streams and ends idle ones (stream_idle_timeout), all from one timer. */
   streamWatch: StreamWatch
   nextRequestId: () => number
+  /** Replaces this config's provider keys and client tokens in whatever an upstream sends back (SPEC §4). */
+  redactor: Redactor
 }

@@ -8,16 +8,7 @@ export interface JsonBody {
 
 /** Reads a JSON object body within the size limit, or throws the error the caller should see. */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<JsonBody> {
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
-  if (declared > maxBytes) throw tooLarge(maxBytes)
-  let text: string
-  try {
-    text = await request.text()
-  } catch {
-    // Bun's own limit (set a little above ours) aborts the read.
-    throw tooLarge(maxBytes)
-  }
-  if (Number.isNaN(declared) && Buffer.byteLength(text) > maxBytes) throw tooLarge(maxBytes)
+  const text = await readText(request, maxBytes)
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -28,6 +19,46 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     throw new GatewayError('invalid_request', 'request body must be a JSON object')
   }
   return { text, json: json as Record<string, unknown> }
+}
+
+/**
+ * The body as text, never more than `maxBytes` of it held: a declared Content-Length over the limit is
+ * refused unread, and a body without one (chunked) is counted as it arrives and dropped, its reader
+ * cancelled, the moment it passes the limit. Bun's own limit sits far above, so the 413 is llmux's, in
+ * the caller's protocol (SPEC §4).
+ */
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  try {
+    return await readWithin(request, maxBytes)
+  } catch (error) {
+    if (error instanceof GatewayError) throw error
+    // The client broke off its own body: nothing usable arrived.
+    throw new GatewayError('invalid_request', 'the request body could not be read')
+  }
+}
+
+async function readWithin(request: Request, maxBytes: number): Promise<string> {
+  const declared = request.headers.get('content-length')
+  if (declared !== null) {
+    if (Number(declared) > maxBytes) throw tooLarge(maxBytes)
+    // An honest length within the limit: Bun reads exactly that much, in one native call.
+    return request.text()
+  }
+  if (request.body === null) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let totalBytes = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    totalBytes += value.byteLength
+    if (totalBytes > maxBytes) {
+      void reader.cancel().catch(() => {})
+      throw tooLarge(maxBytes)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks, totalBytes).toString('utf8')
 }
 
 const tooLarge = (maxBytes: number) =>

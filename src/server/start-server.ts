@@ -13,15 +13,15 @@ import { createLogger, type Logger } from '../logger.ts'
 import { anthropic } from '../protocols/anthropic/index.ts'
 import { openai } from '../protocols/openai/index.ts'
 import type { Protocol } from '../protocols/protocol.ts'
-import { baseHeadersOf } from '../upstream/endpoint.ts'
 import { openStore } from '../store/open-store.ts'
 import type { Store } from '../store/store.ts'
-import { createAuthenticator } from './auth.ts'
 import { StreamWatch } from '../gateway/streams/stream-watch.ts'
 import { AttemptTimers } from '../upstream/attempt-timers.ts'
 import { Metrics } from '../metrics/metrics.ts'
 import { renderState } from '../metrics/render-state.ts'
-import { backendCodecs, clientProtocols } from '../protocols/registry.ts'
+import { clientProtocols } from '../protocols/registry.ts'
+import { createGateway } from './create-gateway.ts'
+import { reloadGateway, type GatewayHolder, type ReloadResult } from './reload.ts'
 import { responses } from '../protocols/responses/index.ts'
 
 export interface StartOptions {
@@ -37,45 +37,53 @@ export interface StartOptions {
 export interface RunningServer {
   url: string
   port: number
-  gateway: Gateway
-  /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes the store. */
+  /** The gateway new requests are served by (a reload replaces it). */
+  readonly gateway: Gateway
+  /**
+   * Serves new requests from `config`; requests in flight finish on the old one, and the store (windows,
+   * cooldowns), metrics and timers carry over. Settings that need a restart keep their running values.
+   */
+  reload(config: Config): ReloadResult
+  /**
+   * Drains (SPEC §13): stops accepting and lets in-flight requests and streams finish for at most
+   * `graceMs`; a stream still open then ends with one error event in its client's protocol. Closes the store.
+   */
   stop(graceMs?: number): Promise<void>
 }
+
+/** After the grace period: how long ended streams get to write their error event and close. */
+const CLOSE_STREAMS_MS = 1000
 
 /** Creates the gateway state and serves it (SPEC §4). */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel)
   const store = options.store ?? openStore(config.store, { failure: config.storeFailure, log: logger })
   let requestCount = 0
-  const gateway: Gateway = {
-    config,
-    backends: config.backends,
-    backendById: new Map(config.backends.map((backend) => [backend.id, backend])),
-    hasTraitRules: config.backends.some((backend) => backend.when.length > 0),
-    metrics: new Metrics(),
+  const now = options.now ?? Date.now
+  const parts = {
     logger,
     store,
-    authenticator: createAuthenticator(config.tokens),
-    codecs: backendCodecs,
-    providerHeaders: new Map(Object.values(config.providers).map((provider) => [provider.name, baseHeadersOf(provider)])),
-    now: options.now ?? Date.now,
-    random: options.random ?? Math.random,
+    metrics: new Metrics(),
     attemptTimers: new AttemptTimers(),
-    streamWatch: new StreamWatch(options.pingMs ?? 10_000, config.streamIdleTimeoutMs, options.now ?? Date.now),
+    streamWatch: new StreamWatch(options.pingMs ?? 10_000, config.streamIdleTimeoutMs, now),
+    now,
+    random: options.random ?? Math.random,
     nextRequestId: () => ++requestCount,
   }
+  // Every route reads the holder once per request: a reload serves the next request, not this one.
+  const holder: GatewayHolder = { current: createGateway(config, parts), parts }
   const chat = (protocol: Protocol) => (request: Request, server: Server<unknown>) => {
     // Bun's idle timeout must not cut a model that thinks for minutes; stream_idle_timeout bounds silence.
     server.timeout(request, 0)
-    return handleChat(gateway, request, protocol)
+    return handleChat(holder.current, request, protocol)
   }
   // One door per client protocol (SPEC §4), from the registry.
   const doors = Object.fromEntries(clientProtocols.map((protocol) => [protocol.route, { POST: chat(protocol) }]))
   const server = Bun.serve({
     hostname: config.host,
     port: config.port,
-    // A little above max_body_mb so llmux, not Bun, answers the 413 in the caller's protocol.
-    maxRequestBodySize: config.maxBodyBytes + 1024 * 1024,
+    // Out of the way: readJsonBody enforces max_body_mb as it reads, so the 413 is in the caller's protocol.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     ...(config.tls && {
       tls: { key: Bun.file(config.tls.keyFile), cert: Bun.file(config.tls.certFile), ...(config.tls.caFile && { ca: Bun.file(config.tls.caFile) }) },
     }),
@@ -84,12 +92,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ...doors,
       // Codex tries a WebSocket first; a 426 at once makes it fall back to HTTP without delay (SPEC §4).
       [responses.route]: { ...doors[responses.route], GET: () => webSocketRefused() },
-      [`${responses.route}/compact`]: { POST: (request: Request) => handleChat(gateway, request, responses, true) },
-      '/v1/messages/count_tokens': { POST: (request) => handleCountTokens(gateway, request, anthropic) },
-      '/v1/embeddings': { POST: (request) => handleEmbeddings(gateway, request) },
-      '/v1/completions': { POST: (request, server) => (server.timeout(request, 0), handleCompletions(gateway, request)) },
-      '/v1/models': { GET: (request) => models(gateway, request) },
-      '/metrics': { GET: (request) => metrics(gateway, request) },
+      [`${responses.route}/compact`]: { POST: (request: Request) => handleChat(holder.current, request, responses, true) },
+      '/v1/messages/count_tokens': { POST: (request) => handleCountTokens(holder.current, request, anthropic) },
+      '/v1/embeddings': { POST: (request) => handleEmbeddings(holder.current, request) },
+      '/v1/completions': { POST: (request, server) => (server.timeout(request, 0), handleCompletions(holder.current, request)) },
+      '/v1/models': { GET: (request) => models(holder.current, request) },
+      '/metrics': { GET: (request) => metrics(holder.current, request) },
     },
     fetch: (request) => notFound(request),
     error: (error) => {
@@ -99,19 +107,45 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   })
   const scheme = config.tls ? 'https' : 'http'
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  let isStopping = false
+  let stopping: Promise<void> | undefined
   return {
     url: `${scheme}://${host}:${server.port}`,
     port: server.port!,
-    gateway,
-    async stop(graceMs = 10_000) {
-      // Stop accepting; idle keep-alive connections must not hold shutdown, so wait on requests, not sockets.
-      void server.stop(false)
-      const deadline = performance.now() + graceMs
-      while (server.pendingRequests > 0 && performance.now() < deadline) await Bun.sleep(20)
-      await server.stop(true)
-      await store.close()
+    get gateway() {
+      return holder.current
+    },
+    reload(next) {
+      if (isStopping) return { isReloaded: false, reason: 'llmux is shutting down' }
+      return reloadGateway(holder, next)
+    },
+    stop(graceMs = 10_000) {
+      // A second stop (a second signal, a test's cleanup) waits on the first.
+      stopping ??= drain(graceMs)
+      return stopping
     },
   }
+
+  async function drain(graceMs: number): Promise<void> {
+    isStopping = true
+    // Stop accepting; idle keep-alive connections must not hold shutdown, so wait on requests, not sockets.
+    void server.stop(false)
+    await whilePending(server, graceMs)
+    // Streams still open get one error event in their client's protocol and close cleanly, not a reset.
+    if (parts.streamWatch.size > 0) {
+      logger.warn(`drain: ending ${parts.streamWatch.size} open stream${parts.streamWatch.size === 1 ? '' : 's'} after ${graceMs} ms`)
+      parts.streamWatch.shutdown(new GatewayError('unavailable', 'llmux is shutting down; the stream was ended before it finished'))
+      await whilePending(server, CLOSE_STREAMS_MS)
+    }
+    await server.stop(true)
+    await store.close()
+  }
+}
+
+/** Waits (bounded) until the server has no request in flight: answered, and streamed bodies closed. */
+async function whilePending(server: Server<unknown>, boundMs: number): Promise<void> {
+  const deadline = performance.now() + boundMs
+  while (server.pendingRequests > 0 && performance.now() < deadline) await Bun.sleep(Math.min(20, Math.max(1, deadline - performance.now())))
 }
 
 function models(gateway: Gateway, request: Request): Response {

@@ -4,6 +4,7 @@ import type { AttemptSignal } from '../../upstream/attempt-timers.ts'
 import type { UpstreamFailure } from '../upstream-failure.ts'
 import { relayStream } from './relay-stream.ts'
 import type { StreamWatch } from './stream-watch.ts'
+import type { Redactor } from '../redact-secrets.ts'
 
 /** How a stream the client received ended: one value, settled once, however it ended. */
 export interface StreamEnd {
@@ -41,6 +42,8 @@ export type OpenedStream = { ok: true; body: ReadableStream; ended: Promise<Stre
 export interface StreamOptions {
   watch: StreamWatch
   now: () => number
+  /** Keys and tokens an upstream quotes never reach the client, the log or the store. */
+  redactor?: Redactor
 }
 
 /** A failure before the first event: the attempt can still fail over. */
@@ -87,10 +90,10 @@ export async function openStream(upstream: Response, transform: StreamTransform,
       const end = transform.outcome()
       if (end.isComplete) attempt.release()
       else attempt.abort()
-      settle(end)
+      settle(end.errorMessage === undefined || !options.redactor ? end : { ...end, errorMessage: options.redactor.text(end.errorMessage) })
     },
   }
-  return { ok: true, body: relayStream(joinHead(head), chunks, relay, attempt, options.watch, options.now), ended }
+  return { ok: true, body: relayStream(joinHead(head), chunks, relay, attempt, options.watch, options.now, options.redactor?.stream()), ended }
 }
 
 /** The head as one write: text when every piece is text, else bytes. */

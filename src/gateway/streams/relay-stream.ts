@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors.ts'
 import type { AttemptSignal } from '../../upstream/attempt-timers.ts'
 import type { StreamWatch } from './stream-watch.ts'
+import type { StreamRedactor } from '../redact-secrets.ts'
 
 /** What a stream does with its upstream's chunks; each returns what to send the client ('' for nothing). */
 export interface Relay {
@@ -29,48 +30,84 @@ export function relayStream(
   attempt: AttemptSignal,
   watch: StreamWatch,
   now: () => number,
+  /** Every write passes through it, so no upstream can quote a key to the client (absent: nothing to redact). */
+  redactor?: StreamRedactor,
 ): ReadableStream {
   return new ReadableStream({
     type: 'direct',
     async pull(controller) {
-      let isIdle = false
-      const send = (data: string | Uint8Array): boolean => {
+      // Set when llmux itself gives up on the upstream (idle, shutdown): the error event the client gets.
+      let endError: GatewayError | undefined
+      let lastUpstreamMs = now()
+      let isWaitingOnClient = false
+      /**
+       * Writes and flushes. While the client's socket is full Bun answers with a promise, and so does
+       * this: the loop awaits it before it takes the next upstream chunk, so a slow reader holds back its
+       * own upstream instead of making llmux buffer the answer (SPEC §13). False: the client is gone.
+       */
+      const send = (data: string | Uint8Array): boolean | Promise<boolean> => {
+        if (redactor) data = redactor.push(data)
         if (data.length === 0) return true
+        const written = controller.write(data)
         // 0 written: the client has gone away.
-        if (controller.write(data) === 0) return false
-        controller.flush()
-        return true
+        if (written === 0) return false
+        const flushed = controller.flush()
+        if (typeof written === 'number' && typeof flushed === 'number') return true
+        return drained(written, flushed)
+      }
+      const drained = async (written: number | Promise<number>, flushed: number | Promise<number>): Promise<boolean> => {
+        isWaitingOnClient = true
+        try {
+          if ((await written) === 0) return false
+          await flushed
+          return true
+        } catch {
+          return false
+        } finally {
+          isWaitingOnClient = false
+          lastUpstreamMs = now()
+        }
       }
       const watched = {
-        lastActivityMs: now(),
+        // Waiting on the client is not the upstream's silence: no ping, no stream_idle_timeout meanwhile.
+        get lastActivityMs() {
+          return isWaitingOnClient ? now() : lastUpstreamMs
+        },
         onSilence: () => void send(relay.onSilence()),
         onIdle: () => {
-          isIdle = true
+          endError = new GatewayError('timeout', 'the upstream sent nothing within stream_idle_timeout')
+          attempt.abort()
+        },
+        onShutdown: (error: GatewayError) => {
+          endError = error
           attempt.abort()
         },
       }
       watch.add(watched)
       try {
-        let isOpen = send(head)
+        let sent = send(head)
+        let isOpen = typeof sent === 'boolean' ? sent : await sent
         while (isOpen && !relay.isDone()) {
           const { done, value } = await chunks.next()
           if (done) break
-          watched.lastActivityMs = now()
-          isOpen = send(relay.onChunk(value))
+          lastUpstreamMs = now()
+          // No promise hop per chunk while the client keeps up.
+          sent = send(relay.onChunk(value))
+          isOpen = typeof sent === 'boolean' ? sent : await sent
         }
         if (!isOpen) attempt.abort()
-        else send(relay.onEnd())
+        else await send(relay.onEnd())
       } catch {
         if (!attempt.isClientGone()) {
-          const error = isIdle
-            ? new GatewayError('timeout', 'the upstream sent nothing within stream_idle_timeout')
-            : new GatewayError('bad_gateway', 'the upstream stream failed')
-          send(relay.onError(error))
+          await send(relay.onError(endError ?? new GatewayError('bad_gateway', 'the upstream stream failed')))
         }
       } finally {
         watch.delete(watched)
         relay.onClose()
         try {
+          // What the redactor held back (a tail that might have begun a key) goes out before the end.
+          const rest = redactor?.end()
+          if (rest && rest.length > 0) controller.write(rest)
           controller.close()
         } catch {
           // The client is already gone: nothing left to close.

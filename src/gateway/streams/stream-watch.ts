@@ -1,3 +1,5 @@
+import type { GatewayError } from '../../errors.ts'
+
 /** One open stream as the watch sees it. */
 export interface Watched {
   /** When the upstream last sent something (ms, the watch's clock). */
@@ -6,6 +8,8 @@ export interface Watched {
   onSilence(): void
   /** Silent for stream_idle_timeout: give up on the upstream. */
   onIdle(): void
+  /** llmux is shutting down: give up on the upstream and end the stream with this error event. */
+  onShutdown(error: GatewayError): void
 }
 
 /**
@@ -16,22 +20,36 @@ export interface Watched {
 export class StreamWatch {
   private readonly streams = new Map<Watched, number>()
   private timer: ReturnType<typeof setInterval> | undefined
-  private readonly tickMs: number
+  private tickMs = 0
+  private idleMs = 0
 
   constructor(
     private readonly pingMs: number,
-    private readonly idleMs: number,
+    idleMs: number,
     private readonly now: () => number,
   ) {
-    this.tickMs = Math.max(5, Math.min(1000, Math.floor(Math.min(pingMs, idleMs) / 2)))
+    this.setIdleMs(idleMs)
+  }
+
+  /** Streams open now. */
+  get size(): number {
+    return this.streams.size
+  }
+
+  /** A reloaded stream_idle_timeout: it applies to every open stream from the next tick. */
+  setIdleMs(idleMs: number): void {
+    this.idleMs = idleMs
+    this.tickMs = Math.max(5, Math.min(1000, Math.floor(Math.min(this.pingMs, idleMs) / 2)))
+    if (this.timer !== undefined) {
+      clearInterval(this.timer)
+      this.timer = undefined
+      this.startTimer()
+    }
   }
 
   add(stream: Watched): void {
     this.streams.set(stream, stream.lastActivityMs)
-    if (this.timer === undefined) {
-      this.timer = setInterval(() => this.tick(), this.tickMs)
-      this.timer.unref?.()
-    }
+    this.startTimer()
   }
 
   delete(stream: Watched): void {
@@ -40,6 +58,20 @@ export class StreamWatch {
       clearInterval(this.timer)
       this.timer = undefined
     }
+  }
+
+  /** Ends every open stream with one error event (drain's bound reached, SPEC §13). */
+  shutdown(error: GatewayError): void {
+    for (const stream of [...this.streams.keys()]) {
+      this.delete(stream)
+      stream.onShutdown(error)
+    }
+  }
+
+  private startTimer(): void {
+    if (this.timer !== undefined || this.streams.size === 0) return
+    this.timer = setInterval(() => this.tick(), this.tickMs)
+    this.timer.unref?.()
   }
 
   private tick(): void {
