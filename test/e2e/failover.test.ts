@@ -159,6 +159,18 @@ describe('failures that are not retried', () => {
   })
 })
 
+describe('every 429 carries Retry-After', () => {
+  test('an upstream 429 without Retry-After, the other backend at its window: the client still gets one', async () => {
+    const r = await rig([{ handler: fails(429, 'slow down'), toml: 'cooldown = 7' }, { handler: answers('from b:model-b'), toml: 'max_per_minute = 1' }])
+    expect(await served(r)).toBe('b:model-b') // a:model-a answers 429 and cools down; b serves and fills its minute
+    r.clock.ms += 8_000
+    const refused = (await r.anthropic().messages.create({ model: 'claude-test', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((thrown: unknown) => thrown)) as InstanceType<typeof Anthropic.APIError>
+    expect(refused).toBeInstanceOf(Anthropic.RateLimitError)
+    expect(Number(refused.headers?.get('retry-after'))).toBeGreaterThan(0)
+    expect(r.hits()).toEqual([2, 1])
+  })
+})
+
 describe('rate windows', () => {
   test('max_per_minute = 2 → the third request in the minute goes to the next backend; a minute later the first again', async () => {
     const r = await rig([{ handler: answers('from a:model-a'), toml: 'max_per_minute = 2' }, { handler: answers('from b:model-b') }])
