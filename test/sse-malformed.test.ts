@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { hasMalformedData, isMalformedValue } from '../src/sse/malformed-data.ts'
+import { hasMalformedData, hasMalformedDataBytes, isMalformedValue } from '../src/sse/malformed-data.ts'
 
 describe('hasMalformedData', () => {
   test.each([
@@ -16,6 +16,7 @@ describe('hasMalformedData', () => {
     ['event: x\ndata: <html>\n\n', true],
   ])('%j → %p', (text, expected) => {
     expect(hasMalformedData(text)).toBe(expected)
+    expect(hasMalformedDataBytes(new TextEncoder().encode(text))).toBe(expected)
   })
 
   test('one event value', () => {

@@ -43,7 +43,11 @@ export interface StreamContext {
 export interface PassthroughProbe {
   isTerminal(event: SseEvent): boolean
   isError(event: SseEvent): boolean
-  mayMatter(text: string): boolean
+  /**
+   * Text that a chunk must hold for it to matter (usage, the end, an error): a chunk with none of these
+   * skips the parser. Searched in the raw bytes, so passthrough never decodes such a chunk.
+   */
+  markers: readonly string[]
   /**
    * For a protocol whose streams carry usage only when asked (OpenAI `stream_options.include_usage`):
    * the top-level fields that ask for it when the client did not, and the event llmux then keeps from

@@ -30,3 +30,36 @@ function isMalformedLine(text: string, from: number, to: number): boolean {
   const last = text.charCodeAt(end - 1)
   return !((first === 123 && last === 125) || (first === 91 && last === 93)) // {…} or […]
 }
+
+const DATA_LINE = Buffer.from('\ndata:')
+const DATA = Buffer.from('data:')
+
+/** hasMalformedData over raw bytes (the markers are ASCII), so a passthrough chunk is never decoded for it. */
+export function hasMalformedDataBytes(bytes: Uint8Array): boolean {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let start = buffer.subarray(0, 5).equals(DATA) ? 5 : nextDataStart(buffer, 0)
+  while (start !== -1) {
+    const end = buffer.indexOf(10, start)
+    if (end === -1) return false
+    if (isMalformedBytes(buffer, start, end)) return true
+    start = nextDataStart(buffer, end)
+  }
+  return false
+}
+
+/** Where the value of the next `data:` line at or after `from` (a line end) begins, or -1. */
+function nextDataStart(buffer: Buffer, from: number): number {
+  const at = buffer.indexOf(DATA_LINE, from)
+  return at === -1 ? -1 : at + DATA_LINE.length
+}
+
+function isMalformedBytes(bytes: Buffer, from: number, to: number): boolean {
+  let start = from
+  while (start < to && bytes[start] === 32) start++
+  let end = to
+  while (end > start && (bytes[end - 1] === 13 || bytes[end - 1] === 32)) end--
+  if (end === start) return false
+  const first = bytes[start]
+  const last = bytes[end - 1]
+  return !((first === 123 && last === 125) || (first === 91 && last === 93))
+}

@@ -51,6 +51,23 @@ describe('a stream with an event that is not JSON', () => {
     expect(JSON.parse(last.replace(/^data: /, '')).error.code).toBe('bad_gateway')
   })
 
+  test('OpenAI passthrough cut inside an event: whole events, then one error line, never half an event glued to it', async () => {
+    const upstream = manualSse()
+    const { url } = await rig([{ handler: () => upstream.response }])
+    const [first, second] = openaiStreamChunks(['Hel', 'lo'])
+    upstream.push(first)
+    const answer = await post(url, '/v1/chat/completions', chatBody(true))
+    const reader = answer.body!.getReader()
+    let text = new TextDecoder().decode((await reader.read()).value)
+    upstream.push(second.slice(0, 40)) // half of the next event, then the connection ends
+    upstream.close()
+    for (let read = await reader.read(); !read.done; read = await reader.read()) text += new TextDecoder().decode(read.value)
+    const events = text.split('\n\n').filter((event) => event !== '')
+    for (const event of events) expect(() => JSON.parse(event.replace(/^data: /, ''))).not.toThrow()
+    expect(JSON.parse(events.at(-1)!.replace(/^data: /, '')).error.code).toBe('bad_gateway')
+    expect(text).not.toContain('[DONE]')
+  })
+
   test('a garbled first event fails over before anything reached the client', async () => {
     const { url, hits } = await rig([{ handler: () => sseResponse(['data: <html>oops</html>\n\n']) }, { handler: () => sseResponse(openaiStreamChunks(['ok'])) }])
     const text = await (await post(url, '/v1/chat/completions', chatBody(true))).text()

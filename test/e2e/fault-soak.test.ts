@@ -14,8 +14,8 @@ const rig = rigsPerTest()
 const REQUESTS = 1200
 const CONCURRENCY = 32
 
-type Fault = 'ok' | '429' | '500' | '503' | '529' | 'empty' | 'cut-body' | 'cut-stream' | 'garbled' | 'slow'
-const FAULTS: Fault[] = ['429', '500', '503', '529', 'empty', 'cut-body', 'cut-stream', 'garbled', 'slow']
+type Fault = 'ok' | '429' | '500' | '503' | '529' | 'empty' | 'cut-body' | 'cut-stream' | 'cut-mid-event' | 'garbled' | 'slow'
+const FAULTS: Fault[] = ['429', '500', '503', '529', 'empty', 'cut-body', 'cut-stream', 'cut-mid-event', 'garbled', 'slow']
 
 function faultyOpenAI(random: () => number, faultRate: number): MockHandler {
   return async (request) => {
@@ -34,6 +34,11 @@ function faultyOpenAI(random: () => number, faultRate: number): MockHandler {
         return isStream ? sseResponse(openaiStreamChunks(['half']).slice(0, 2)) : new Response(JSON.stringify(openaiCompletion('hello')).slice(0, 50), { headers: { 'content-type': 'application/json' } })
       case 'cut-stream':
         return isStream ? sseResponse(openaiStreamChunks(['a', 'b', 'c']).slice(0, 3)) : Response.json(openaiCompletion('hello'))
+      case 'cut-mid-event': {
+        // Cut inside an event, after the first chunk has gone out: the half event must never reach the client.
+        const text = openaiStreamChunks(['one', 'two', 'three']).join('')
+        return isStream ? sseResponse([text.slice(0, text.indexOf('two') + 2)]) : Response.json(openaiCompletion('hello'))
+      }
       case 'garbled':
         return isStream ? sseResponse([...openaiStreamChunks(['a']).slice(0, 1), 'data: {"choices":[{"delta":\n\n']) : new Response('<html>bad gateway</html>', { headers: { 'content-type': 'text/html' } })
       case 'slow':

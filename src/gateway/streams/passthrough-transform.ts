@@ -3,7 +3,7 @@ import { mergeUsage } from '../../ir/usage.ts'
 import type { Usage } from '../../ir/usage.ts'
 import type { Protocol } from '../../protocols/protocol.ts'
 import { formatSse } from '../../sse/format-sse.ts'
-import { hasMalformedData, isMalformedValue } from '../../sse/malformed-data.ts'
+import { hasMalformedDataBytes, isMalformedValue } from '../../sse/malformed-data.ts'
 import { type SseEvent, SseParser } from '../../sse/parse-sse.ts'
 import type { StreamEnd, StreamTransform } from './open-stream.ts'
 
@@ -15,6 +15,9 @@ import type { StreamEnd, StreamTransform } from './open-stream.ts'
  * (before the first event: a failure that can still fail over). With `dropsUsageChunk` (llmux asked for
  * usage the client did not), events are re-emitted one by one (same text) without the usage-only one.
  */
+const EVENT_END = Buffer.from('\n\n')
+const MAX_CARRY_BYTES = 64 * 1024
+
 export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolean): StreamTransform {
   const { probe } = protocol
   const usage: Usage = {}
@@ -25,13 +28,48 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   const reemitted: string[] | undefined = dropsUsageChunk ? [] : undefined
   const isUsageOnly = probe.usageRequest?.isUsageOnly
   const parser = new SseParser((event) => {
-    if (isMalformedValue(event.data)) isBroken = true
+    if (isMalformedValue(event.data)) {
+      isBroken = true
+      return
+    }
     first ??= event
     if (probe.isTerminal(event)) isComplete = true
     mergeUsage(usage, protocol.usageOfEvent(event))
     if (reemitted && !isUsageOnly?.(event)) reemitted.push(formatSse(event.data, event.event))
   })
   const text = new TextDecoder()
+  const markers = probe.markers.map((marker) => Buffer.from(marker))
+  const hasMarker = (bytes: Buffer) => markers.some((marker) => bytes.indexOf(marker) !== -1)
+  /**
+   * Bytes after the last event boundary that the parser has not seen: chunks without a marker are
+   * never decoded (the bulk of a long answer), only their tail is kept until the event it begins ends.
+   */
+  let carry: Buffer | undefined
+  const parse = (bytes: Uint8Array) => parser.push(text.decode(bytes, { stream: true }))
+  /** A chunk while the parser stands between events: parsed when it holds a marker, else only scanned. */
+  const skim = (chunk: Uint8Array): void => {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const pending = carry === undefined ? bytes : Buffer.concat([carry, bytes])
+    carry = undefined
+    // A CRLF stream has no \n\n boundaries: past this size the parser takes over rather than the carry growing.
+    if (hasMarker(pending) || pending.length > MAX_CARRY_BYTES) return parse(pending)
+    const boundary = pending.lastIndexOf(EVENT_END)
+    const complete = boundary === -1 ? 0 : boundary + EVENT_END.length
+    if (complete > 0 && hasMalformedDataBytes(pending.subarray(0, complete))) isBroken = true
+    if (complete < pending.length) carry = Buffer.from(pending.subarray(complete))
+  }
+  /** The parser is inside an event: it gets the chunk up to where that event ends, the rest is skimmed. */
+  const finishEvent = (chunk: Uint8Array): void => {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const end = bytes.indexOf(EVENT_END)
+    if (end === -1) return parse(bytes)
+    parse(bytes.subarray(0, end + EVENT_END.length))
+    const rest = bytes.subarray(end + EVENT_END.length)
+    if (rest.length === 0) return
+    if (parser.isBetweenEvents()) skim(rest)
+    else parse(rest)
+  }
+  const whole = new WholeEvents()
   const take = () => reemitted!.splice(0).join('')
   const broken = (): string => {
     errorMessage = 'the upstream sent a stream event that is not JSON'
@@ -39,17 +77,18 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   }
   return {
     push(chunk) {
-      const decoded = text.decode(chunk, { stream: true })
       if (reemitted) {
-        parser.push(decoded)
+        parser.push(text.decode(chunk, { stream: true }))
         return isBroken ? broken() : take()
       }
-      if (first === undefined || !parser.isBetweenEvents() || !decoded.endsWith('\n\n') || probe.mayMatter(decoded)) parser.push(decoded)
-      else if (hasMalformedData(decoded)) isBroken = true
-      return isBroken ? broken() : chunk
+      if (first === undefined) parse(chunk)
+      else if (parser.isBetweenEvents()) skim(chunk)
+      else finishEvent(chunk)
+      return isBroken ? broken() : whole.push(chunk)
     },
-    hasStarted: () => first !== undefined,
+    hasStarted: () => first !== undefined || isBroken,
     earlyFailure() {
+      if (isBroken && first === undefined) return { status: 502, message: 'the upstream sent a stream event that is not JSON' }
       if (isBroken) return { status: 502, message: 'the upstream sent a stream event that is not JSON' }
       if (first === undefined || !probe.isError(first)) return undefined
       const { kind, message } = protocol.decodeError(200, first.data)
@@ -57,10 +96,15 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
     },
     end() {
       if (isBroken) return ''
+      if (carry !== undefined) parse(carry)
       parser.push(text.decode())
       parser.end()
       const rest = reemitted ? take() : ''
-      if (isComplete) return rest
+      // The upstream ended inside an event (what the parser flushed at the end was not JSON): cut short.
+      if (isBroken) isComplete = false
+      // A complete stream may end without a last blank line; a cut one leaves half an event, never sent.
+      const held = whole.end()
+      if (isComplete) return rest + held
       errorMessage = 'upstream stream ended before it finished'
       return rest + protocol.encodeStreamError(new GatewayError('bad_gateway', errorMessage))
     },
@@ -73,4 +117,36 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
     isDone: () => isBroken,
     outcome: (): StreamEnd => ({ usage, isComplete: isComplete && errorMessage === undefined, errorMessage }),
   }
+}
+
+/**
+ * Passes bytes on only up to the last event boundary and holds the start of an unfinished event, so a
+ * client never gets half an event followed by the error that ends a cut stream (two events glued into
+ * one line that is not JSON). The held bytes go out with the chunk that finishes their event.
+ */
+class WholeEvents {
+  private held: Buffer | undefined
+
+  push(chunk: Uint8Array): Uint8Array {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const pending = this.held === undefined ? bytes : Buffer.concat([this.held, bytes])
+    const complete = Math.max(endAfter(pending, EVENT_END), endAfter(pending, CRLF_EVENT_END))
+    this.held = complete < pending.length ? Buffer.from(pending.subarray(complete)) : undefined
+    return complete === pending.length ? pending : pending.subarray(0, complete)
+  }
+
+  /** What is held when the upstream ends: the rest of a complete stream, as text. */
+  end(): string {
+    const held = this.held
+    this.held = undefined
+    return held === undefined ? '' : held.toString('utf8')
+  }
+}
+
+const CRLF_EVENT_END = Buffer.from('\r\n\r\n')
+
+/** The index just past the last `boundary` in `bytes`, or 0. */
+function endAfter(bytes: Buffer, boundary: Buffer): number {
+  const at = bytes.lastIndexOf(boundary)
+  return at === -1 ? 0 : at + boundary.length
 }

@@ -4,5 +4,5 @@ import type { PassthroughProbe } from '../protocol.ts'
 export const probe: PassthroughProbe = {
   isTerminal: (event) => event.event === 'message_stop',
   isError: (event) => event.event === 'error',
-  mayMatter: (text) => text.includes('"message_') || text.includes('error'),
+  markers: ['"message_', 'error'],
 }

@@ -9,7 +9,7 @@ import type { PassthroughProbe } from '../protocol.ts'
 export const probe: PassthroughProbe = {
   isTerminal: (event) => event.data === '[DONE]',
   isError: (event) => event.data.startsWith('{"error"'),
-  mayMatter: (text) => text.includes('"usage"') || text.includes('[DONE]') || text.includes('"error"'),
+  markers: ['"usage"', '[DONE]', '"error"'],
   usageRequest: {
     fieldsFor(json) {
       if (json.stream !== true) return undefined

@@ -23,6 +23,5 @@ export const probe: PassthroughProbe = {
   },
   // Every event but these can skip the SSE parser. `"error"` also matches the `"error":null` of every
   // response snapshot: a false positive only costs a parse.
-  mayMatter: (text) =>
-    text.includes('"response.completed"') || text.includes('"response.incomplete"') || text.includes('"response.failed"') || text.includes('"error"'),
+  markers: ['"response.completed"', '"response.incomplete"', '"response.failed"', '"error"'],
 }
