@@ -55,7 +55,7 @@ const llmux = await spawnServer({
   name: 'llmux',
   command: [process.execPath, LLMUX_ENTRY, 'start', '--config', config],
   port,
-  env: { BUN_CONFIG_MAX_HTTP_REQUESTS: '4096', ...(process.env.LLMUX_EXPERIMENT ? { LLMUX_EXPERIMENT: '1' } : {}) },
+  env: { BUN_CONFIG_MAX_HTTP_REQUESTS: '4096' },
   timeoutMs: 15_000,
   probe: async (url) => (await fetch(`${url}/health`)).ok,
 })
