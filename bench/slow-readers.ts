@@ -3,7 +3,9 @@
  * and read it slowly. With backpressure, a slow client holds back its own upstream, so llmux's memory
  * stays bounded instead of buffering every answer. Prints llmux's RSS over the run and its peak.
  *
- *   bun bench/slow-readers.ts [--clients 200] [--seconds 20] [--stream-kb 2048]
+ *   bun bench/slow-readers.ts [--clients 200] [--seconds 20] [--stream-kb 2048] [--target llmux|forwarder]
+ *
+ * `--target forwarder` runs the bare Bun forwarder instead, as the floor of what this runtime holds.
  *
  * Everything runs on 127.0.0.1; the run is bounded by --seconds; every socket is closed at the end.
  */
@@ -16,7 +18,9 @@ import { LLMUX_ENTRY } from './launch.ts'
 import { processMemory } from './proc-stats.ts'
 import { freePort, spawnServer } from './spawn-server.ts'
 
-const { values } = parseArgs({ options: { clients: { type: 'string', default: '200' }, seconds: { type: 'string', default: '20' }, 'stream-kb': { type: 'string', default: '2048' } } })
+const { values } = parseArgs({
+  options: { clients: { type: 'string', default: '200' }, seconds: { type: 'string', default: '20' }, 'stream-kb': { type: 'string', default: '2048' }, target: { type: 'string', default: 'llmux' } },
+})
 const CLIENTS = Number(values.clients)
 const SECONDS = Number(values.seconds)
 const EVENTS = Number(values['stream-kb'])
@@ -53,11 +57,13 @@ const config = join(dir, 'llmux.toml')
 writeFileSync(config, `host = "127.0.0.1"\nport = ${port}\nstore = "memory"\nlog_level = "warn"\nstream_idle_timeout = 600\n[provider.up]\ntype = "openai"\nbase_url = "http://127.0.0.1:${upstream.port}/v1"\napi_key = "k"\n[[backend]]\nmodel = "up:m"\n`)
 const llmux = await spawnServer({
   name: 'llmux',
-  command: [process.execPath, LLMUX_ENTRY, 'start', '--config', config],
+  command: values.target === 'forwarder'
+    ? [process.execPath, join(import.meta.dir, 'bare-forwarder.ts'), '--port', String(port), '--upstream', `http://127.0.0.1:${upstream.port}/v1`]
+    : [process.execPath, LLMUX_ENTRY, 'start', '--config', config],
   port,
   env: { BUN_CONFIG_MAX_HTTP_REQUESTS: '4096' },
   timeoutMs: 15_000,
-  probe: async (url) => (await fetch(`${url}/health`)).ok,
+  probe: async (url) => (await fetch(`${url}/health`)).status < 500,
 })
 
 const body = JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'a long answer, please' }] })
@@ -70,7 +76,7 @@ function slowClient(): void {
   socket.on('data', (chunk) => {
     readBytes += chunk.length
     socket.pause()
-    setTimeout(() => socket.resume(), 250)
+    setTimeout(() => socket.resume(), Number(process.env.SLOW_PAUSE_MS ?? 250))
   })
   socket.on('error', () => {})
   sockets.push(socket)
