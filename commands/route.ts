@@ -5,6 +5,7 @@ import { protocolOfBody, readRequest } from '../src/cli/read-request.ts'
 import { GatewayError } from '../src/errors.ts'
 import type { ProtocolName } from '../src/protocols/protocol.ts'
 import { clientProtocolOf, clientProtocols } from '../src/protocols/registry.ts'
+import { sessionKeyOf } from '../src/gateway/session-key.ts'
 import { needsOf } from '../src/routing/needs.ts'
 import { selectBackends } from '../src/routing/router.ts'
 import { openStore } from '../src/store/open-store.ts'
@@ -32,13 +33,17 @@ export const routeCommand: Command = {
     const needs = needsOf(chat)
     // Rate windows and cooldowns come from the store the server uses, so a full window shows here too.
     const store = openStore(config.store)
-    const route = selectBackends(needs, config.backends, store.routing, Date.now(), { routing: config.routing, random: Math.random })
+    // The session a real request would carry in its headers can only come from the body here.
+    const session = config.isAffinityOn ? sessionKeyOf(new Headers(), chat, undefined) : undefined
+    const preferred = session === undefined ? undefined : await store.affinityOf(session, Date.now())
+    const route = selectBackends(needs, config.backends, store.routing, Date.now(), { routing: config.routing, random: Math.random, preferred })
     await store.close()
     const c = colors()
     const traits = [...needs.traits].join(', ') || 'none'
     console.log(
       `request: ${protocolName}, model "${needs.model}", ~${needs.estimatedTokens} tokens, images: ${needs.hasImages ? 'yes' : 'no'}, thinking: ${needs.isThinking ? 'yes' : 'no'}, traits: ${traits}`,
     )
+    if (session !== undefined) console.log(`session ${session.slice(2)}: ${preferred === undefined ? 'new (no backend remembered)' : `remembered on ${preferred}${route.kind === 'ok' && route.candidates[0].id === preferred ? ' — affinity decides' : ', which cannot serve it now: it moves'}`}`)
     if (route.kind === 'ok') {
       const [first, ...rest] = route.candidates
       console.log(`${c.green('→')} ${c.bold(first.id)}${rest.length ? ` (failover: ${rest.map((backend) => backend.id).join(', ')})` : ''}`)

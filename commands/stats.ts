@@ -39,7 +39,7 @@ export const statsCommand: Command = {
       console.log(`\n${c.bold(`by ${group}`)}`)
       const rows: UsageRow[] = results[group]
       if (rows.length === 0) console.log('  no requests')
-      else console.log(formatTable([group, 'requests', 'errors', 'input', 'output', 'cache read', 'cache write', 'cost USD', 'avg ms'], rows.map(cells)))
+      else console.log(formatTable([group, 'requests', 'errors', 'input', 'output', 'cache read', 'cache write', 'cache write 1h', 'cost USD', 'avg ms'], rows.map(cells)))
     }
     return 0
   },
@@ -47,5 +47,5 @@ export const statsCommand: Command = {
 
 function cells(row: UsageRow): string[] {
   const cost = row.unpricedRequests === row.requests ? '-' : `${row.costUsd.toFixed(4)}${row.unpricedRequests ? ` (+${row.unpricedRequests} unpriced)` : ''}`
-  return [row.key, String(row.requests), String(row.errors), String(row.inputTokens), String(row.outputTokens), String(row.cacheReadTokens), String(row.cacheWriteTokens), cost, row.avgTotalMs.toFixed(0)]
+  return [row.key, String(row.requests), String(row.errors), String(row.inputTokens), String(row.outputTokens), String(row.cacheReadTokens), String(row.cacheWriteTokens), String(row.cacheWrite1hTokens), cost, row.avgTotalMs.toFixed(0)]
 }

@@ -32,7 +32,7 @@ const accepted: AcceptedRow[] = [
     expected: {
       host: '127.0.0.1', port: 8082, requestTimeoutMs: 90_000, streamIdleTimeoutMs: 120_000, maxRetries: 2,
       cooldownMs: 60_000, routing: 'ordered', logLevel: 'info', store: 'llmux.db', maxBodyBytes: 32 * 1024 * 1024,
-      tls: undefined, tokens: [],
+      tls: undefined, tokens: [], addsCacheBreakpoints: true,
       providers: { mock: { name: 'mock', type: 'mock', baseUrl: '', authStyle: 'none', headers: {}, isDisabled: false } },
     },
   },
@@ -51,6 +51,11 @@ const accepted: AcceptedRow[] = [
     name: 'seconds and megabytes become ms and bytes',
     toml: `request_timeout = 1.5\nstream_idle_timeout = 10\ncooldown = 0\nmax_body_mb = 1\nport = 0\n${MOCK}`,
     expected: { requestTimeoutMs: 1500, streamIdleTimeoutMs: 10_000, cooldownMs: 0, maxBodyBytes: 1_048_576, port: 0 },
+  },
+  {
+    name: 'cache_breakpoints = false turns prompt-cache breakpoints off',
+    toml: `cache_breakpoints = false\n${MOCK}`,
+    expected: { addsCacheBreakpoints: false },
   },
   {
     name: '${VAR:-default} takes the default when VAR is unset',
@@ -128,14 +133,14 @@ const accepted: AcceptedRow[] = [
     name: 'every backend field',
     toml: '[provider.mock]\ntype = "mock"\n[[backend]]\nmodel = "mock:a"\ncontext = 200000\nvision = true\nthinking = true\nmax_per_minute = 1\nmax_per_hour = 2\n' +
       'max_per_5hours = 3\nmax_per_day = 4\nwhen = ["code", "tools"]\nweight = 2.5\nfallback = true\nprice_input = 3\n' +
-      'price_output = 15\nprice_cache_read = 0.3\nprice_cache_write = 0\nkey_rename = { max_tokens = "max_completion_tokens" }\n' +
+      'price_output = 15\nprice_cache_read = 0.3\nprice_cache_write = 0\nprice_cache_write_1h = 6\nkey_rename = { max_tokens = "max_completion_tokens" }\n' +
       'key_delete = "temperature"\nkey_add = { "reasoning.effort" = "high", n = 1 }\nembeddings = true\ncooldown = 5\n',
     expected: {
       backends: [{
         context: 200_000, vision: true, thinking: true,
         limits: { maxPerMinute: 1, maxPerHour: 2, maxPer5Hours: 3, maxPerDay: 4 },
         when: ['code', 'tools'], weight: 2.5, isFallback: true,
-        prices: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 0 },
+        prices: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 0, cacheWrite1h: 6 },
         keyEdits: { rename: { max_tokens: 'max_completion_tokens' }, delete: ['temperature'], add: { 'reasoning.effort': 'high', n: 1 } },
         isEmbeddings: true, cooldownMs: 5000,
       }],

@@ -44,7 +44,10 @@ export interface Prices {
   input?: number
   output?: number
   cacheRead?: number
+  /** Five-minute cache writes (Anthropic: 1.25× input). */
   cacheWrite?: number
+  /** One-hour cache writes (Anthropic: 2× input). */
+  cacheWrite1h?: number
 }
 
 export interface KeyEdits {
@@ -110,7 +113,13 @@ export interface Config {
   store: string
   /** A redis store that cannot be reached: "open" serves on local state, "closed" answers 503 (SPEC §12). */
   storeFailure: 'open' | 'closed'
+  /** Keep a session on the backend that served it last (SPEC §5), for prompt-cache hits. */
+  isAffinityOn: boolean
+  /** How long a session's backend is remembered after its last request. */
+  affinityTtlMs: number
   maxBodyBytes: number
+  /** Chat Completions and Responses clients reaching an Anthropic backend get prompt-cache breakpoints (SPEC §8). */
+  addsCacheBreakpoints: boolean
   tls?: TlsConfig
   providers: Record<string, ProviderConfig>
   backends: BackendConfig[]

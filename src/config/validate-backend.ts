@@ -12,7 +12,7 @@ import {
 const BACKEND_KEYS = [
   'model', 'context', 'vision', 'thinking', 'max_per_minute', 'max_per_hour', 'max_per_5hours', 'max_per_day',
   'model_match', 'when', 'weight', 'fallback', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write',
-  'key_rename', 'key_delete', 'key_add', 'embeddings', 'cooldown', 'api',
+  'price_cache_write_1h', 'key_rename', 'key_delete', 'key_add', 'embeddings', 'cooldown', 'api',
 ]
 const DEFAULT_CONTEXT = 128_000
 
@@ -55,6 +55,7 @@ export function validateBackend(value: unknown, index: number, context: BackendC
       output: readNumber(scope, 'price_output', NON_NEGATIVE_NUMBER),
       cacheRead: readNumber(scope, 'price_cache_read', NON_NEGATIVE_NUMBER),
       cacheWrite: readNumber(scope, 'price_cache_write', NON_NEGATIVE_NUMBER),
+      cacheWrite1h: readNumber(scope, 'price_cache_write_1h', NON_NEGATIVE_NUMBER),
     },
     keyEdits: readKeyEdits(scope),
     isEmbeddings: readBoolean(scope, 'embeddings') ?? false,

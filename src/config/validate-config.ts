@@ -13,8 +13,8 @@ import {
 
 const TOP_KEYS = [
   'host', 'port', 'request_timeout', 'stream_idle_timeout', 'max_retries', 'cooldown', 'routing', 'log_level',
-  'store', 'store_failure', 'max_body_mb', 'https_enabled', 'ssl_key_file', 'ssl_cert_file', 'ssl_ca_file', 'provider', 'backend',
-  'tokens',
+  'store', 'store_failure', 'affinity', 'affinity_ttl', 'max_body_mb', 'https_enabled', 'ssl_key_file', 'ssl_cert_file', 'ssl_ca_file', 'provider', 'backend',
+  'tokens', 'cache_breakpoints',
 ]
 /** 0 lets the system pick a free port (tests, `llmux start --port 0`). */
 const PORT: NumberRule = { what: 'an integer 0-65535', accepts: (n) => Number.isInteger(n) && n >= 0 && n <= 65535 }
@@ -56,7 +56,10 @@ function readSettings(scope: Scope): Settings {
     logLevel: readChoice(scope, 'log_level', LOG_LEVELS) ?? 'info',
     store: readStore(scope),
     storeFailure: readChoice(scope, 'store_failure', ['open', 'closed']) ?? 'open',
+    isAffinityOn: readBoolean(scope, 'affinity') ?? true,
+    affinityTtlMs: readMs(scope, 'affinity_ttl', POSITIVE_NUMBER, 3600),
     maxBodyBytes: Math.round((readNumber(scope, 'max_body_mb', POSITIVE_NUMBER) ?? 32) * BYTES_PER_MB),
+    addsCacheBreakpoints: readBoolean(scope, 'cache_breakpoints') ?? true,
   }
 }
 

@@ -28,6 +28,8 @@ export interface FailoverRequest {
    * retries once without exactly that feature. Only Anthropic clients get one.
    */
   rejectedCapability?: (unmet: ProblemKind) => string | undefined
+  /** The request's session (SPEC §5): its key and the backend that served it last, if remembered. */
+  session?: { key: string; preferred?: string }
 }
 
 /**
@@ -37,7 +39,7 @@ export interface FailoverRequest {
  * follows a byte the client has seen.
  */
 export async function answerWithFailover(gateway: Gateway, request: FailoverRequest, record: RequestRecord): Promise<Response> {
-  const search: Search = { pool: request.isEligible ? gateway.backends.filter(request.isEligible) : gateway.backends, tried: new Set() }
+  const search: Search = { pool: request.isEligible ? gateway.backends.filter(request.isEligible) : gateway.backends, tried: new Set(), preferred: request.session?.preferred }
   let last: { backend: BackendConfig; failure: UpstreamFailure } | undefined
   for (let round = 0; round <= gateway.config.maxRetries; round++) {
     const next = await reserveNext(gateway, request, search, record.id)
@@ -65,6 +67,7 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
       return new Response(null, { status: 499 })
     }
     if (result.kind === 'answered') {
+      if (request.session) rememberSession(gateway, request.session, backend.id, record.id)
       const headers: Record<string, string> = { 'content-type': result.contentType, ...llmuxHeaders(record), ...windowHeadersOf(gateway, request.inbound, backend) }
       if (result.isStream) {
         headers['cache-control'] = 'no-cache'
@@ -96,6 +99,8 @@ interface Search {
   tried: Set<string>
   /** After a context-length failure, only larger contexts are tried. */
   minContext?: number
+  /** The session's remembered backend, tried first while it fits. */
+  preferred?: string
   /** The soonest a refused reservation frees (a shared store knew more than this instance's snapshot). */
   refusedFreesInMs?: number
 }
@@ -114,6 +119,7 @@ async function reserveNext(gateway: Gateway, request: FailoverRequest, search: S
       exclude: search.tried,
       minContext: search.minContext,
       purpose: request.purpose,
+      preferred: search.preferred,
     })
     if (route.kind !== 'ok') return rejectionOf(route, request, search)
     const backend = route.candidates[0]
@@ -135,6 +141,18 @@ function rejectionOf(route: Exclude<ReturnType<typeof selectBackends>, { kind: '
   const capability = route.kind === 'invalid_request' && route.unmet ? request.rejectedCapability?.(route.unmet) : undefined
   const message = capability ? `${route.message} (capability_rejected: ${capability})` : route.message
   return new GatewayError(route.kind, message, { retryAfterMs: route.retryAfterMs })
+}
+
+/**
+ * The session sticks to the backend that answered (SPEC §5): refreshed on every answer, so it lives
+ * `affinity_ttl` after the session's last request; a session whose backend could not serve moves and
+ * sticks to its new one.
+ */
+function rememberSession(gateway: Gateway, session: { key: string; preferred?: string }, backendId: string, requestId: number): void {
+  const result = session.preferred === undefined ? 'new' : session.preferred === backendId ? 'hit' : 'moved'
+  gateway.metrics.recordAffinity(result)
+  if (gateway.logger.isVerbose) gateway.logger.debug(`#${requestId} affinity ${result}: session → ${backendId}${result === 'moved' ? ` (was ${session.preferred})` : ''}`)
+  void gateway.store.rememberAffinity(session.key, backendId, gateway.now(), gateway.config.affinityTtlMs)
 }
 
 /** The client protocol's headers for the tightest window of the backend that answered, if it has any limit. */

@@ -68,7 +68,8 @@ export function finishRequest(gateway: Gateway, record: RequestRecord, outcome: 
 function completionLine(record: RequestRecord, outcome: Outcome, totalMs: number, costUsd: number | undefined): string {
   const { usage } = outcome
   const hasTokens = usage.inputTokens !== undefined || usage.outputTokens !== undefined
-  const cache = usage.cacheReadTokens || usage.cacheWriteTokens ? ` cache_read=${usage.cacheReadTokens ?? 0} cache_write=${usage.cacheWriteTokens ?? 0}` : ''
+  const write1h = usage.cacheWrite1hTokens ? ` cache_write_1h=${usage.cacheWrite1hTokens}` : ''
+  const cache = usage.cacheReadTokens || usage.cacheWriteTokens ? ` cache_read=${usage.cacheReadTokens ?? 0} cache_write=${usage.cacheWriteTokens ?? 0}${write1h}` : ''
   const tokens = hasTokens ? ` in=${usage.inputTokens ?? '?'} out=${usage.outputTokens ?? '?'}${cache}` : ''
   const cost = costUsd === undefined ? '' : ` $${costUsd.toFixed(6)}`
   const cut = outcome.isCutShort ? ' cut-short' : ''

@@ -7,6 +7,7 @@ import { answerWithFailover } from './failover.ts'
 import type { Gateway } from './gateway.ts'
 import { planChat } from './plan-chat.ts'
 import { planCompaction } from './plan-compaction.ts'
+import { sessionKeyOf } from './session-key.ts'
 import { serveRequest } from './serve-request.ts'
 
 /**
@@ -24,9 +25,20 @@ export function handleChat(gateway: Gateway, request: Request, inbound: Protocol
     const tagOf = capabilityTags[inbound.name]
     const rejectedCapability = tagOf && ((unmet: ProblemKind) => tagOf(unmet, chat))
     const shape: CompactionShape | undefined = isCompactEndpoint ? 'compact' : chat.isCompaction ? (chat.isStreaming ? 'stream' : 'response') : undefined
+    const session = await sessionOf(gateway, request, chat, record.client)
     const plan = shape === undefined ? (backend: BackendConfig) => planChat(gateway, call, backend) : (backend: BackendConfig) => planCompaction(gateway, call, backend, shape)
-    return answerWithFailover(gateway, { inbound, needs, client: request, purpose: 'chat', plan, rejectedCapability }, record)
+    return answerWithFailover(gateway, { inbound, needs, client: request, purpose: 'chat', plan, rejectedCapability, session }, record)
   })
+}
+
+/** The request's session and its remembered backend, when affinity is on and the request names one. */
+async function sessionOf(gateway: Gateway, request: Request, chat: ChatRequest, client: string | undefined) {
+  if (!gateway.config.isAffinityOn) return undefined
+  const key = sessionKeyOf(request.headers, chat, client)
+  if (key === undefined) return undefined
+  const preferred = await gateway.store.affinityOf(key, gateway.now())
+  if (preferred !== undefined && gateway.logger.isVerbose) gateway.logger.debug(`affinity: session remembered on ${preferred}`)
+  return { key, preferred }
 }
 
 /** Clients that retry without a feature llmux names (SPEC §7.1): only Claude Code, an Anthropic client. */

@@ -20,12 +20,13 @@ export interface ChatCall {
 export function planChat(gateway: Gateway, call: ChatCall, backend: BackendConfig): AttemptPlan {
   const codec = gateway.codecs[backend.protocol]
   const isSameProtocol = backend.protocol === call.inbound.name
+  const chat = { ...call.chat, cacheBreakpoints: gateway.config.addsCacheBreakpoints }
   const plan: AttemptPlan = {
     backend,
     codec,
     inbound: call.inbound,
     url: upstreamUrlOf(backend, 'chat', call.chat.isStreaming),
-    body: upstreamBodyOf(backend, codec, isSameProtocol ? call.inbound : undefined, call.body, call.chat),
+    body: upstreamBodyOf(backend, codec, isSameProtocol ? call.inbound : undefined, call.body, chat),
     isStreaming: call.chat.isStreaming,
   }
   if (isSameProtocol) {

@@ -82,4 +82,9 @@ export interface ChatRequest {
   includeReasoningToken?: boolean
   /** The client asks for its conversation to be compacted into one summary (Responses `compaction_trigger`). */
   isCompaction?: boolean
+  /**
+   * Add Anthropic prompt-cache breakpoints when encoding for an Anthropic backend (SPEC §8). Set by the
+   * gateway from the `cache_breakpoints` config key; absent = none.
+   */
+  cacheBreakpoints?: boolean
 }

@@ -7,7 +7,10 @@ export interface Usage {
   inputTokens?: number
   outputTokens?: number
   cacheReadTokens?: number
+  /** Every cache write, whatever its lifetime. */
   cacheWriteTokens?: number
+  /** The part of cacheWriteTokens written for one hour (Anthropic `cache_creation.ephemeral_1h_input_tokens`), priced apart. */
+  cacheWrite1hTokens?: number
   reasoningTokens?: number
 }
 
@@ -18,5 +21,6 @@ export function mergeUsage(into: Usage, from: Usage | undefined): void {
   if (from.outputTokens !== undefined) into.outputTokens = from.outputTokens
   if (from.cacheReadTokens !== undefined) into.cacheReadTokens = from.cacheReadTokens
   if (from.cacheWriteTokens !== undefined) into.cacheWriteTokens = from.cacheWriteTokens
+  if (from.cacheWrite1hTokens !== undefined) into.cacheWrite1hTokens = from.cacheWrite1hTokens
   if (from.reasoningTokens !== undefined) into.reasoningTokens = from.reasoningTokens
 }

@@ -25,6 +25,7 @@ export class Metrics {
   readonly tokens = new Counter()
   readonly cost = new Counter()
   readonly failovers = new Counter()
+  readonly affinity = new Counter()
   readonly latency = new Histogram(LATENCY_BUCKETS)
   readonly firstByte = new Histogram(LATENCY_BUCKETS)
   readonly overhead = new Histogram(OVERHEAD_BUCKETS)
@@ -47,6 +48,8 @@ export class Metrics {
     this.addTokens(backend, 'output', request.outputTokens)
     this.addTokens(backend, 'cache_read', request.cacheReadTokens)
     this.addTokens(backend, 'cache_write', request.cacheWriteTokens)
+    // Part of cache_write, not added to it: the writes kept for one hour, priced apart (SPEC §8).
+    this.addTokens(backend, 'cache_write_1h', request.cacheWrite1hTokens)
     const client = request.client ?? 'none'
     if (request.costUsd !== undefined) this.cost.add(this.labels(`c\0${backend}\0${client}`, () => ({ backend, client })), request.costUsd)
     if (request.backend) {
@@ -61,6 +64,11 @@ export class Metrics {
     if (count) this.tokens.add(this.labels(`t\0${backend}\0${kind}`, () => ({ backend, kind })), count)
   }
 
+  /** A session's request: served by its remembered backend (hit), moved to another (moved), or the first (new). */
+  recordAffinity(result: 'hit' | 'moved' | 'new'): void {
+    this.affinity.add(this.labels(`a\0${result}`, () => ({ result })))
+  }
+
   recordFailover(from: string, reason: string): void {
     this.failovers.add(labelsOf({ backend: from, reason }))
   }
@@ -70,7 +78,8 @@ export class Metrics {
       this.requests.render('llmux_requests_total', 'Requests answered, by inbound protocol, backend and status.'),
       this.errors.render('llmux_errors_total', 'Requests that ended in an error, by class.'),
       this.failovers.render('llmux_failovers_total', 'Attempts that failed over to another backend.'),
-      this.tokens.render('llmux_tokens_total', 'Tokens reported by upstreams, by backend and kind (input excludes cache).'),
+      this.affinity.render('llmux_affinity_total', "Requests of a session (SPEC §5): served by its remembered backend (hit), moved to another (moved), or a session's first (new)."),
+      this.tokens.render('llmux_tokens_total', 'Tokens reported by upstreams, by backend and kind (input excludes cache; cache_write_1h is part of cache_write).'),
       this.cost.render('llmux_cost_usd_total', 'Cost in USD of priced backends, by backend and client.'),
       this.latency.render('llmux_request_duration_seconds', 'Total request time, arrival to last byte.'),
       this.firstByte.render('llmux_time_to_first_byte_seconds', 'Arrival to the first byte of a streamed answer.'),

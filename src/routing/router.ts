@@ -14,6 +14,8 @@ export interface RouteOptions {
   minContext?: number
   /** Chat requests never go to embeddings backends, and embeddings requests only go to them. */
   purpose?: 'chat' | 'embeddings'
+  /** The backend that served this request's session last (session affinity, SPEC §5): first when it fits. */
+  preferred?: string
 }
 
 export interface Skipped {
@@ -55,10 +57,16 @@ export function selectBackends(
   return { kind: 'ok', candidates: orderOf(fitting, needs.model, options), skipped }
 }
 
-/** The named backend first, then the others (weighted or in config order), fallbacks last. */
+/**
+ * The named backend first, then the session's own (affinity), then the others (weighted or in config
+ * order), fallbacks last. A session's backend that does not fit is simply not among `fitting`.
+ */
 function orderOf(fitting: BackendConfig[], model: string, options: RouteOptions): BackendConfig[] {
+  const isFirst = (backend: BackendConfig) => backend.id === model || backend.id === options.preferred
   const named = fitting.filter((backend) => backend.id === model)
-  const rest = fitting.filter((backend) => backend.id !== model)
+  const sticky = fitting.filter((backend) => backend.id === options.preferred && backend.id !== model)
+  if (sticky.length > 0) named.push(...sticky)
+  const rest = fitting.filter((backend) => !isFirst(backend))
   const main = rest.filter((backend) => !backend.isFallback)
   const fallbacks = rest.filter((backend) => backend.isFallback)
   const ordered = options.routing === 'weighted' ? weightedOrder(main, options.random) : main

@@ -15,4 +15,8 @@ export function loadMirror(db: Database, mirror: StateMirror): void {
   for (const row of cooldowns.iterate()) mirror.cooldowns.set(row.backend, row.untilMs)
   const spend = db.query<{ client: string; period: string; usd: number }, []>('SELECT client, period, usd FROM spend')
   for (const row of spend.iterate()) mirror.spend.load(row.client, row.period, row.usd)
+  // Expired sessions are dropped here rather than kept: the table only holds what may still matter.
+  db.query('DELETE FROM affinity WHERE expires_ms <= ?').run(Date.now())
+  const affinity = db.query<{ session: string; backend: string; expiresMs: number }, []>('SELECT session, backend, expires_ms AS expiresMs FROM affinity')
+  for (const row of affinity.iterate()) mirror.affinity.set(row.session, row.backend, row.expiresMs)
 }

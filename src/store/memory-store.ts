@@ -41,6 +41,14 @@ export class MemoryStore implements Store {
     this.state.spend.add(client, costUsd, nowMs)
   }
 
+  async affinityOf(session: string, nowMs: number): Promise<string | undefined> {
+    return this.state.affinity.get(session, nowMs)
+  }
+
+  async rememberAffinity(session: string, backendId: string, nowMs: number, ttlMs: number): Promise<void> {
+    this.state.affinity.set(session, backendId, nowMs + ttlMs)
+  }
+
   spendOf(client: string, nowMs: number): Spend {
     return this.state.spend.of(client, nowMs)
   }

@@ -3,7 +3,8 @@ import { dayPeriod, monthPeriod } from './spend-ledger.ts'
 /**
  * Where the Redis store keeps things, under one prefix ("llmux:" unless configured):
  * attempts:<backend> and client:<name> sorted sets of times, cooldown:<backend> deadlines,
- * spend:<client>:day:YYYY-MM-DD and spend:<client>:month:YYYY-MM totals, and the requests stream.
+ * spend:<client>:day:YYYY-MM-DD and spend:<client>:month:YYYY-MM totals, affinity:<session> backends,
+ * and the requests stream.
  */
 export class RedisKeys {
   readonly requests: string
@@ -17,4 +18,5 @@ export class RedisKeys {
   client = (name: string) => `${this.prefix}client:${name}`
   spendDay = (client: string, nowMs: number) => `${this.prefix}spend:${client}:${dayPeriod(nowMs)}`
   spendMonth = (client: string, nowMs: number) => `${this.prefix}spend:${client}:${monthPeriod(nowMs)}`
+  affinity = (session: string) => `${this.prefix}affinity:${session}`
 }

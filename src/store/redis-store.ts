@@ -178,6 +178,19 @@ export class RedisStore implements Store {
     this.spend.set(client, nowMs, dayUsd, monthUsd)
   }
 
+  /** Read from Redis, so a session that moved on another instance is followed here too; local while it is away. */
+  async affinityOf(session: string, nowMs: number): Promise<string | undefined> {
+    const reply = await this.shared(() => this.link.send('GET', [this.keys.affinity(session)]), false)
+    if (reply === undefined) return this.state.affinity.get(session, nowMs)
+    return typeof reply === 'string' ? reply : undefined
+  }
+
+  async rememberAffinity(session: string, backendId: string, nowMs: number, ttlMs: number): Promise<void> {
+    this.state.affinity.set(session, backendId, nowMs + ttlMs)
+    // Redis expires it by its own clock: a TTL, not a deadline, so clock skew does not matter here.
+    await this.shared(() => this.link.send('SET', [this.keys.affinity(session), backendId, 'PX', String(Math.max(1, Math.round(ttlMs)))]), false)
+  }
+
   spendOf(client: string, nowMs: number): Spend {
     return this.spend.of(client, nowMs)
   }

@@ -6,7 +6,15 @@ import { Database } from 'bun:sqlite'
  * Attempt and client-request rows are trimmed as they age, so the file holds only what windows need
  * plus the request log.
  */
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
+
+/**
+ * What each version changes in a file written by the one before; SCHEMA alone makes a new file current.
+ * 2: one-hour cache writes (SPEC §8), appended so both kinds of file keep one column order.
+ */
+const MIGRATIONS: Record<number, string> = {
+  2: 'ALTER TABLE requests ADD COLUMN cache_write_1h_tokens INTEGER',
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS attempts (backend TEXT NOT NULL, time_ms INTEGER NOT NULL);
@@ -32,10 +40,12 @@ CREATE TABLE IF NOT EXISTS requests (
   cost_usd REAL,
   total_ms REAL NOT NULL,
   first_byte_ms REAL,
-  is_cut_short INTEGER NOT NULL
+  is_cut_short INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER
 );
 CREATE INDEX IF NOT EXISTS requests_by_time ON requests (time_ms);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS affinity (session TEXT PRIMARY KEY, backend TEXT NOT NULL, expires_ms INTEGER NOT NULL);
 `
 
 export function openSqlite(path: string): Database {
@@ -49,8 +59,12 @@ export function openSqlite(path: string): Database {
     db.close()
     throw new Error(`store ${path} was written by a newer llmux (schema ${version}, this one knows ${SCHEMA_VERSION})`)
   }
-  db.exec(SCHEMA)
-  db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`)
+  db.transaction(() => {
+    // A new file (version 0) gets the current tables from SCHEMA and needs no migration.
+    if (version > 0) for (let next = version + 1; next <= SCHEMA_VERSION; next++) db.exec(MIGRATIONS[next])
+    db.exec(SCHEMA)
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`)
+  })()
   return db
 }
 
@@ -73,6 +87,7 @@ export const USAGE_COLUMNS = `
   COALESCE(SUM(output_tokens), 0) AS outputTokens,
   COALESCE(SUM(cache_read_tokens), 0) AS cacheReadTokens,
   COALESCE(SUM(cache_write_tokens), 0) AS cacheWriteTokens,
+  COALESCE(SUM(cache_write_1h_tokens), 0) AS cacheWrite1hTokens,
   COALESCE(SUM(cost_usd), 0) AS costUsd,
   SUM(cost_usd IS NULL) AS unpricedRequests,
   AVG(total_ms) AS avgTotalMs`

@@ -75,6 +75,16 @@ export class SqliteStore implements Store {
     return this.state.checkBudget(client, budgets, nowMs)
   }
 
+  async affinityOf(session: string, nowMs: number): Promise<string | undefined> {
+    return this.state.affinity.get(session, nowMs)
+  }
+
+  async rememberAffinity(session: string, backendId: string, nowMs: number, ttlMs: number): Promise<void> {
+    this.state.affinity.set(session, backendId, nowMs + ttlMs)
+    this.pending.affinity.set(session, [backendId, nowMs + ttlMs])
+    this.schedule()
+  }
+
   spendOf(client: string, nowMs: number): Spend {
     return this.state.spend.of(client, nowMs)
   }

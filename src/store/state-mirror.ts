@@ -4,6 +4,7 @@ import type { RoutingState } from '../routing/routing-state.ts'
 import { nextUtcDayMs, nextUtcMonthMs, SpendLedger } from './spend-ledger.ts'
 import { ADMITTED, type BudgetCheck, type Budgets, type Reservation } from './store.ts'
 import { TimeLog } from './time-log.ts'
+import { AffinityMap } from './affinity-map.ts'
 
 /**
  * The state of one process: attempt and client-request times, cooldowns and spend, and the
@@ -16,6 +17,7 @@ export class StateMirror {
   readonly clientRequests = new TimeLog()
   readonly cooldowns = new Map<string, number>()
   readonly spend = new SpendLedger()
+  readonly affinity = new AffinityMap()
   readonly routing: RoutingState = { attempts: this.attempts.view, cooldowns: this.cooldowns }
 
   /** `isCounted`: the attempt was kept (limits that need no history keep nothing). */

@@ -28,6 +28,10 @@ export interface Store {
    */
   reserveSpend(client: string, budgets: Budgets, nowMs: number): Promise<BudgetCheck>
   settleSpend(client: string, costUsd: number, nowMs: number): Promise<void>
+  /** The backend that served this session last, while its affinity lasts (SPEC §5). */
+  affinityOf(session: string, nowMs: number): Promise<string | undefined>
+  /** Remembers the session's backend until `nowMs + ttlMs`; shared by every instance on a shared store. */
+  rememberAffinity(session: string, backendId: string, nowMs: number, ttlMs: number): Promise<void>
   /** The client's spend in the current UTC day and month, as this instance last saw it. */
   spendOf(client: string, nowMs: number): Spend
   /** How the store is doing: a shared store that cannot be reached serves on local state or refuses. */
@@ -78,6 +82,8 @@ export interface RequestRecord {
   outputTokens?: number
   cacheReadTokens?: number
   cacheWriteTokens?: number
+  /** The part of cacheWriteTokens written for one hour (Anthropic), priced apart. */
+  cacheWrite1hTokens?: number
   /** undefined when the backend has no prices. */
   costUsd?: number
   totalMs: number
@@ -103,6 +109,8 @@ export interface UsageRow {
   outputTokens: number
   cacheReadTokens: number
   cacheWriteTokens: number
+  /** The part of cacheWriteTokens written for one hour. */
+  cacheWrite1hTokens: number
   /** Sum over priced requests only. */
   costUsd: number
   /** Requests whose backend had no prices (their cost is unknown, not zero). */

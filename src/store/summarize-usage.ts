@@ -13,6 +13,7 @@ export function summarizeUsage(records: Iterable<RequestRecord>, query: UsageQue
     row.outputTokens += record.outputTokens ?? 0
     row.cacheReadTokens += record.cacheReadTokens ?? 0
     row.cacheWriteTokens += record.cacheWriteTokens ?? 0
+    row.cacheWrite1hTokens += record.cacheWrite1hTokens ?? 0
     if (record.costUsd === undefined) row.unpricedRequests += 1
     else row.costUsd += record.costUsd
     row.totalMsSum += record.totalMs
@@ -37,6 +38,7 @@ function emptyRow(key: string): UsageRow {
     outputTokens: 0,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
     costUsd: 0,
     unpricedRequests: 0,
     avgTotalMs: 0,

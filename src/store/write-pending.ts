@@ -10,17 +10,19 @@ export interface Pending {
   /** "client\nperiod" → USD to add. */
   spend: Map<string, number>
   requests: RequestRecord[]
+  /** Session → [backend, expiry ms] (affinity: not journaled, a lost one only costs cache warmth). */
+  affinity: Map<string, [backend: string, expiresMs: number]>
   /** The journal's sequence number of the newest change in this batch (0: none journaled). */
   lastSequence: number
 }
 
 export function emptyPending(): Pending {
-  return { attempts: [], clientRequests: [], cooldowns: new Map(), spend: new Map(), requests: [], lastSequence: 0 }
+  return { attempts: [], clientRequests: [], cooldowns: new Map(), spend: new Map(), requests: [], affinity: new Map(), lastSequence: 0 }
 }
 
 export function isEmpty(pending: Pending): boolean {
   return (
-    pending.attempts.length + pending.clientRequests.length + pending.cooldowns.size + pending.spend.size + pending.requests.length === 0
+    pending.attempts.length + pending.clientRequests.length + pending.cooldowns.size + pending.spend.size + pending.requests.length + pending.affinity.size === 0
   )
 }
 
@@ -45,8 +47,12 @@ export function writePending(db: Database, pending: Pending, mirror: StateMirror
       'INSERT INTO spend (client, period, usd) VALUES (?, ?, ?) ON CONFLICT (client, period) DO UPDATE SET usd = usd + excluded.usd',
     )
     for (const [key, usd] of pending.spend) addSpend.run(...splitSpendKey(key), usd)
-    const insertRequest = db.query(`INSERT INTO requests VALUES (${Array(15).fill('?').join(', ')})`)
+    const insertRequest = db.query(`INSERT INTO requests (${REQUEST_COLUMNS.join(', ')}) VALUES (${REQUEST_COLUMNS.map(() => '?').join(', ')})`)
     for (const record of pending.requests) insertRequest.run(...requestRow(record))
+    const upsertAffinity = db.query(
+      'INSERT INTO affinity (session, backend, expires_ms) VALUES (?, ?, ?) ON CONFLICT (session) DO UPDATE SET backend = excluded.backend, expires_ms = excluded.expires_ms',
+    )
+    for (const [session, [backend, expiresMs]] of pending.affinity) upsertAffinity.run(session, backend, expiresMs)
     // The journal's lines up to here are in SQLite now: a replay after a crash skips them.
     if (pending.lastSequence > 0) db.query("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(pending.lastSequence)
   })()
@@ -66,7 +72,12 @@ function splitSpendKey(key: string): [client: string, period: string] {
   return [key.slice(0, newline), key.slice(newline + 1)]
 }
 
-/** Column order of the `requests` table (sqlite-schema.ts). */
+/** The `requests` columns (sqlite-schema.ts) in the order requestRow gives their values. */
+const REQUEST_COLUMNS = [
+  'time_ms', 'client', 'protocol', 'requested_model', 'backend', 'attempts', 'status', 'input_tokens', 'output_tokens',
+  'cache_read_tokens', 'cache_write_tokens', 'cache_write_1h_tokens', 'cost_usd', 'total_ms', 'first_byte_ms', 'is_cut_short',
+]
+
 function requestRow(record: RequestRecord): (string | number | null)[] {
   return [
     record.timeMs,
@@ -80,6 +91,7 @@ function requestRow(record: RequestRecord): (string | number | null)[] {
     record.outputTokens ?? null,
     record.cacheReadTokens ?? null,
     record.cacheWriteTokens ?? null,
+    record.cacheWrite1hTokens ?? null,
     record.costUsd ?? null,
     record.totalMs,
     record.firstByteMs ?? null,

@@ -58,7 +58,10 @@ function answer(request: SeenRequest): Response {
   return Response.json(anthropicMessage([{ type: 'text', text: 'Hello world' }]))
 }
 
+// Exact upstream bodies below; cache breakpoints have their own tests (prompt-cache.test.ts).
 const providerToml = (url: string) => `
+cache_breakpoints = false
+
 [provider.anth]
 type = "anthropic"
 base_url = "${url}"

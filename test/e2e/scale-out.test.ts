@@ -110,6 +110,20 @@ describe('two instances on one Redis', () => {
   })
 })
 
+describe('session affinity across instances', () => {
+  test('a session that started on one instance keeps its backend when its next turn reaches the other', async () => {
+    const mocks = [upstream(), upstream(), upstream()]
+    const [a, b] = await instances(`routing = "weighted"\n${mocks.map((mock, i) => backendToml(`p${i}`, mock)).join('')}`)
+    const turn = (url: string, session: string) =>
+      fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'session-id': session }, body: JSON.stringify({ model: 'any', messages: [{ role: 'user', content: 'hi' }] }) })
+    for (let i = 0; i < 12; i++) {
+      const first = (await turn(a.url, `s${i}`)).headers.get('x-llmux-backend')
+      const second = (await turn(b.url, `s${i}`)).headers.get('x-llmux-backend')
+      expect(second).toBe(first)
+    }
+  })
+})
+
 describe('Redis away and back', () => {
   test('store_failure = "open" serves on local state and says degraded; "closed" answers 503; both recover by themselves', async () => {
     const mock = upstream()

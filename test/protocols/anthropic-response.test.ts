@@ -34,6 +34,7 @@ describe('response round trip', () => {
       outputTokens: 393,
       cacheReadTokens: 4096,
       cacheWriteTokens: 188086,
+      cacheWrite1hTokens: 0,
     })
   })
 

@@ -80,7 +80,7 @@ describe('decodeStream', () => {
     expect((await decode('cache-usage.stream.sse')).at(-1)).toEqual({
       type: 'finish',
       stopReason: 'max_tokens',
-      usage: { inputTokens: 21, outputTokens: 393, cacheReadTokens: 4096, cacheWriteTokens: 188086 },
+      usage: { inputTokens: 21, outputTokens: 393, cacheReadTokens: 4096, cacheWriteTokens: 188086, cacheWrite1hTokens: 0 },
     })
   })
 
@@ -209,7 +209,7 @@ describe('usageOfEvent', () => {
     const events = await eventsOf(await Bun.file(`${fixtures}cache-usage.stream.sse`).text())
     const usages = events.map((event) => anthropic.usageOfEvent(event)).filter((usage) => usage !== undefined)
     expect(usages).toEqual([
-      { inputTokens: 21, outputTokens: 3, cacheReadTokens: 4096, cacheWriteTokens: 188086 },
+      { inputTokens: 21, outputTokens: 3, cacheReadTokens: 4096, cacheWriteTokens: 188086, cacheWrite1hTokens: 0 },
       { inputTokens: 21, outputTokens: 393, cacheReadTokens: 4096, cacheWriteTokens: 188086 },
     ])
     expect(anthropic.usageOfEvent({ event: 'content_block_delta', data: '{"usage":' })).toBeUndefined()

@@ -113,6 +113,17 @@ describe.each([
     await store.close()
   })
 
+  test("a session's backend is remembered until its affinity expires", async () => {
+    const store = open()
+    expect(await store.affinityOf('-:s1', DAY)).toBeUndefined()
+    await store.rememberAffinity('-:s1', 'a:x', DAY, 60_000)
+    expect(await store.affinityOf('-:s1', DAY + 1000)).toBe('a:x')
+    await store.rememberAffinity('-:s1', 'b:y', DAY + 2000, 60_000)
+    expect(await store.affinityOf('-:s1', DAY + 3000)).toBe('b:y')
+    expect(await store.affinityOf('-:s2', DAY + 3000)).toBeUndefined()
+    await store.close()
+  })
+
   test('usage grouped by backend, client and day, since a moment', async () => {
     const store = open()
     store.recordRequest(request({ timeMs: DAY - 2 * 24 * HOUR, client: 'old' }))

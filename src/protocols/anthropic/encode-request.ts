@@ -1,8 +1,10 @@
 // ChatRequest → Anthropic Messages request body.
 import { flatToolChoice, flatTools } from '../../ir/flat-tools.ts'
 import type { ChatRequest, ThinkingRequest, ToolChoice } from '../../ir/index.ts'
+import { addCacheBreakpoints } from './cache-breakpoints.ts'
 import { textBlock } from './encode-content.ts'
 import { encodeMessages } from './encode-messages.ts'
+import type { AnthropicTool } from './wire.ts'
 
 /**
  * Anthropic requires max_tokens and OpenAI clients often leave it out. When the request has none, this
@@ -27,13 +29,15 @@ export function encodeRequest(request: ChatRequest, model: string): Record<strin
   if (request.topP !== undefined) body.top_p = request.topP
   if (request.topK !== undefined) body.top_k = request.topK
   if (request.stopSequences !== undefined && request.stopSequences.length > 0) body.stop_sequences = request.stopSequences
+  let tools: AnthropicTool[] | undefined
   if (request.tools !== undefined && request.tools.length > 0) {
     // Custom and namespaced tools (Responses clients) travel as plain functions (SPEC §7.2).
-    body.tools = flatTools(request.tools).map((tool) =>
+    tools = flatTools(request.tools).map((tool) =>
       tool.description === undefined
         ? { name: tool.name, input_schema: tool.inputSchema }
         : { name: tool.name, description: tool.description, input_schema: tool.inputSchema },
     )
+    body.tools = tools
     // Anthropic rejects tool_choice without tools, so it only travels beside them.
     const choice = encodeToolChoice(request.toolChoice && flatToolChoice(request.toolChoice), request.parallelToolCalls)
     if (choice !== undefined) body.tool_choice = choice
@@ -43,6 +47,7 @@ export function encodeRequest(request: ChatRequest, model: string): Record<strin
   const outputConfig = encodeOutputConfig(request)
   if (outputConfig !== undefined) body.output_config = outputConfig
   if (request.user !== undefined) body.metadata = { user_id: request.user }
+  if (request.cacheBreakpoints === true) addCacheBreakpoints(system, tools, messages)
   // includeUsage: Anthropic streams always carry usage, nothing to ask for. Signatures always come with
   // thinking, so includeReasoningToken asks nothing either. verbosity, promptCacheKey (Anthropic caches by
   // prefix, not by key) and reasoningSummary have no Messages API counterpart: dropped.

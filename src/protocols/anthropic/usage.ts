@@ -7,6 +7,9 @@ import type { AnthropicUsage } from './wire.ts'
 const count = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined
 
+const sumOf = (a: number | undefined, b: number | undefined): number | undefined =>
+  a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0)
+
 /** The usage object's known figures, or undefined when it reports none. */
 export function decodeUsage(value: unknown): Usage | undefined {
   if (!isObject(value)) return undefined
@@ -14,13 +17,18 @@ export function decodeUsage(value: unknown): Usage | undefined {
   const input = count(value.input_tokens)
   const output = count(value.output_tokens)
   const cacheRead = count(value.cache_read_input_tokens)
-  const cacheWrite = count(value.cache_creation_input_tokens)
+  // cache_creation splits the writes by lifetime; cache_creation_input_tokens is their total.
+  const split = isObject(value.cache_creation) ? value.cache_creation : {}
+  const write5m = count(split.ephemeral_5m_input_tokens)
+  const write1h = count(split.ephemeral_1h_input_tokens)
+  const cacheWrite = count(value.cache_creation_input_tokens) ?? sumOf(write5m, write1h)
   const details = value.output_tokens_details
   const reasoning = isObject(details) ? count(details.thinking_tokens) : undefined
   if (input !== undefined) usage.inputTokens = input
   if (output !== undefined) usage.outputTokens = output
   if (cacheRead !== undefined) usage.cacheReadTokens = cacheRead
   if (cacheWrite !== undefined) usage.cacheWriteTokens = cacheWrite
+  if (write1h !== undefined) usage.cacheWrite1hTokens = write1h
   if (reasoning !== undefined) usage.reasoningTokens = reasoning
   return Object.keys(usage).length > 0 ? usage : undefined
 }
@@ -30,7 +38,8 @@ export function encodeUsage(usage: Usage): AnthropicUsage {
   const wire: AnthropicUsage = { input_tokens: usage.inputTokens ?? 0, output_tokens: usage.outputTokens ?? 0 }
   if (usage.cacheWriteTokens !== undefined) wire.cache_creation_input_tokens = usage.cacheWriteTokens
   if (usage.cacheReadTokens !== undefined) wire.cache_read_input_tokens = usage.cacheReadTokens
-  // reasoningTokens: Anthropic counts thinking inside output_tokens; the detail is left out.
+  // reasoningTokens: Anthropic counts thinking inside output_tokens; the detail is left out. cacheWrite1hTokens:
+  // only an Anthropic upstream reports it, and its answers reach Anthropic clients by passthrough.
   return wire
 }
 

@@ -1,9 +1,15 @@
 // Anthropic Messages shapes that llmux writes (https://docs.claude.com/en/api/messages).
 // Reading goes through read-json.ts instead: what arrives is `unknown` until narrowed.
 
+/** A prompt-cache breakpoint: the prefix up to and including this block is cached (SPEC §8). */
+export interface AnthropicCacheControl {
+  type: 'ephemeral'
+}
+
 export interface AnthropicTextBlock {
   type: 'text'
   text: string
+  cache_control?: AnthropicCacheControl
 }
 
 export type AnthropicImageSource =
@@ -13,6 +19,7 @@ export type AnthropicImageSource =
 export interface AnthropicImageBlock {
   type: 'image'
   source: AnthropicImageSource
+  cache_control?: AnthropicCacheControl
 }
 
 export interface AnthropicToolUseBlock {
@@ -20,6 +27,7 @@ export interface AnthropicToolUseBlock {
   id: string
   name: string
   input: Record<string, unknown>
+  cache_control?: AnthropicCacheControl
 }
 
 export interface AnthropicToolResultBlock {
@@ -27,6 +35,7 @@ export interface AnthropicToolResultBlock {
   tool_use_id: string
   content?: (AnthropicTextBlock | AnthropicImageBlock)[]
   is_error?: boolean
+  cache_control?: AnthropicCacheControl
 }
 
 export interface AnthropicThinkingBlock {
@@ -47,6 +56,13 @@ export type AnthropicContentBlock =
   | AnthropicToolResultBlock
   | AnthropicThinkingBlock
   | AnthropicRedactedThinkingBlock
+
+export interface AnthropicTool {
+  name: string
+  description?: string
+  input_schema: Record<string, unknown>
+  cache_control?: AnthropicCacheControl
+}
 
 export interface AnthropicMessage {
   role: 'user' | 'assistant'

@@ -1,3 +1,4 @@
+import { withoutBillingBlock } from '../../ir/billing-block.ts'
 import type { ChatRequest } from '../../ir/index.ts'
 import { encodeContents } from './contents.ts'
 import { encodeGenerationConfig } from './generation-config.ts'
@@ -12,7 +13,8 @@ import type { GeminiRequest } from './wire.ts'
  */
 export function encodeRequest(request: ChatRequest, _model: string): GeminiRequest {
   const body: GeminiRequest = { contents: encodeContents(request.messages) }
-  const systemParts = request.system.filter((part) => part.text !== '').map((part) => ({ text: part.text }))
+  // Claude Code's billing block would defeat Gemini's prefix cache (SPEC §8): left out.
+  const systemParts = withoutBillingBlock(request.system).filter((part) => part.text !== '').map((part) => ({ text: part.text }))
   if (systemParts.length > 0) body.systemInstruction = { parts: systemParts }
   const generationConfig = encodeGenerationConfig(request)
   if (generationConfig !== undefined) body.generationConfig = generationConfig

@@ -1,4 +1,5 @@
 import { flatToolCall } from '../../ir/flat-tools.ts'
+import { withoutBillingBlock } from '../../ir/billing-block.ts'
 import type { ContentPart, ImageSource, TextPart, ToolResultPart } from '../../ir/content.ts'
 import type { ChatRequest } from '../../ir/request.ts'
 import type { OpenAIContentPart, OpenAIMessage, OpenAIToolCall } from './wire.ts'
@@ -6,7 +7,9 @@ import type { OpenAIContentPart, OpenAIMessage, OpenAIToolCall } from './wire.ts
 /** IR system prompt and turns → `messages`. */
 export function encodeMessages(request: ChatRequest): OpenAIMessage[] {
   const messages: OpenAIMessage[] = []
-  if (request.system.length > 0) messages.push({ role: 'system', content: joinText(request.system) })
+  // Claude Code's billing block would defeat this backend's prefix cache (SPEC §8): left out.
+  const system = withoutBillingBlock(request.system)
+  if (system.length > 0) messages.push({ role: 'system', content: joinText(system) })
   for (const message of request.messages) {
     if (message.role === 'system') messages.push({ role: 'system', content: joinText(message.content) })
     else if (message.role === 'assistant') messages.push(encodeAssistant(message.content))

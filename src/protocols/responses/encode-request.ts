@@ -1,4 +1,5 @@
 // ChatRequest → Responses request body, for a backend with `api = "responses"` (SPEC §7.2).
+import { withoutBillingBlock } from '../../ir/billing-block.ts'
 import type { ChatRequest, ResponseFormat, ThinkingRequest } from '../../ir/request.ts'
 import { encodeInput } from './encode-input.ts'
 import { encodeToolChoice, encodeTools } from './tools.ts'
@@ -11,7 +12,9 @@ import type { ResponsesRequest, ResponsesTextFormat } from './wire.ts'
  */
 export function encodeRequest(request: ChatRequest, model: string): ResponsesRequest {
   const body: ResponsesRequest = { model, input: encodeInput(request.messages), store: false }
-  if (request.system.length > 0) body.instructions = request.system.map((part) => part.text).join('\n\n')
+  // Claude Code's billing block would defeat this backend's prefix cache (SPEC §8): left out.
+  const system = withoutBillingBlock(request.system)
+  if (system.length > 0) body.instructions = system.map((part) => part.text).join('\n\n')
   if (request.isStreaming) body.stream = true
   if (request.tools !== undefined && request.tools.length > 0) {
     body.tools = encodeTools(request.tools)
