@@ -10,7 +10,7 @@ import {
   optionalString,
   pathOf,
   stringAt,
-} from './read-json.ts'
+} from '../read-json.ts'
 
 export function decodeContent(content: unknown, path: string): ContentPart[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }]

@@ -12,7 +12,7 @@ import {
   optionalString,
   pathOf,
   stringAt,
-} from './read-json.ts'
+} from '../read-json.ts'
 
 export function decodeTools(value: unknown): ToolDefinition[] | undefined {
   if (value === undefined || value === null) return undefined

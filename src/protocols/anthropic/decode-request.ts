@@ -18,7 +18,7 @@ import {
   optionalStrings,
   pathOf,
   stringAt,
-} from './read-json.ts'
+} from '../read-json.ts'
 
 export function decodeRequest(body: unknown): ChatRequest {
   const root = objectAt(body, '')

@@ -3,7 +3,7 @@ import type { StopReason, StreamPart, Usage } from '../../ir/index.ts'
 import type { SseEvent } from '../../sse/parse-sse.ts'
 import { END, pushTransform, transformAsync, type PushTransform } from '../push-transform.ts'
 import { kindOfErrorType } from './error.ts'
-import { type JsonObject, isObject } from './read-json.ts'
+import { type JsonObject, isObject } from '../read-json.ts'
 import { decodeStopReason } from './stop-reason.ts'
 import { decodeUsage, mergeUsage } from './usage.ts'
 

@@ -1,7 +1,7 @@
 // Anthropic error bodies (https://docs.claude.com/en/api/errors): {"type":"error","error":{"type","message"}}.
 import { type ErrorKind, type GatewayError, kindOfStatus } from '../../errors.ts'
 import { formatSse } from '../../sse/format-sse.ts'
-import { isObject } from './read-json.ts'
+import { isObject } from '../read-json.ts'
 import type { AnthropicErrorBody, AnthropicErrorType } from './wire.ts'
 
 const typeOfKind: Record<ErrorKind, AnthropicErrorType> = {

@@ -1,7 +1,7 @@
 // Anthropic usage ↔ IR usage. Both count input without cache tokens, so no conversion is needed.
 import type { Usage } from '../../ir/usage.ts'
 import type { SseEvent } from '../../sse/parse-sse.ts'
-import { isObject } from './read-json.ts'
+import { isObject } from '../read-json.ts'
 import type { AnthropicUsage } from './wire.ts'
 
 const count = (value: unknown): number | undefined =>

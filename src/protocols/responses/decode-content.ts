@@ -1,6 +1,6 @@
 // Responses message content and tool outputs → IR text and image parts.
 import type { ImagePart, ImageSource, TextPart } from '../../ir/content.ts'
-import { arrayAt, invalid, objectAt, optionalString, pathOf, stringAt, unsupported } from './read-json.ts'
+import { arrayAt, invalid, objectAt, optionalString, pathOf, stringAt, unsupported } from '../read-json.ts'
 
 /** Message content: a string or an array of parts. An empty string is no part at all. */
 export function decodeMessageContent(content: unknown, path: string): (TextPart | ImagePart)[] {

@@ -4,7 +4,7 @@ import type { Message, ToolDefinition } from '../../ir/request.ts'
 import { provenanceOf } from '../../ir/signature.ts'
 import { COMPACTION_HEADING, openCompaction } from './compaction.ts'
 import { decodeMessageContent, decodeToolOutput } from './decode-content.ts'
-import { arrayAt, invalid, isObject, objectAt, optionalString, pathOf, stringAt, unsupported, type JsonObject } from './read-json.ts'
+import { arrayAt, invalid, isObject, objectAt, optionalString, pathOf, stringAt, unsupported, type JsonObject } from '../read-json.ts'
 import { decodeTools } from './tools.ts'
 
 export interface DecodedInput {

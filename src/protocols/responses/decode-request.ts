@@ -13,7 +13,7 @@ import {
   optionalString,
   stringAt,
   type JsonObject,
-} from './read-json.ts'
+} from '../read-json.ts'
 import { decodeToolChoice, decodeTools } from './tools.ts'
 
 /**

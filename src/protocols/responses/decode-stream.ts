@@ -4,7 +4,7 @@ import type { StopReason, StreamPart, Usage } from '../../ir/index.ts'
 import type { SseEvent } from '../../sse/parse-sse.ts'
 import { END, pushTransform, transformAsync, type PushTransform } from '../push-transform.ts'
 import { decodeErrorObject } from './error.ts'
-import { isObject, numberOr, stringOr, type JsonObject } from './read-json.ts'
+import { isObject, numberOr, stringOr, type JsonObject } from '../read-json.ts'
 import { decodeUsage } from './usage.ts'
 
 /** A call item in progress: its IR index, and whether its arguments arrived as deltas. */

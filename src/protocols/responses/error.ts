@@ -4,7 +4,7 @@ import { GatewayError, kindOfStatus, type ErrorKind } from '../../errors.ts'
 import { formatSse } from '../../sse/format-sse.ts'
 import { decodeError as decodeOpenAIError, encodeError as encodeOpenAIError } from '../openai-error-body.ts'
 import type { DecodedError } from '../protocol.ts'
-import { isObject, stringOr } from './read-json.ts'
+import { isObject, stringOr } from '../read-json.ts'
 import { responseObject } from './response-object.ts'
 import type { ResponsesErrorBody } from './wire.ts'
 

@@ -1,7 +1,7 @@
 // How a passthrough Responses stream is read on the side (STYLE "next shape" 1).
 import type { SseEvent } from '../../sse/parse-sse.ts'
 import type { PassthroughProbe } from '../protocol.ts'
-import { isObject } from './read-json.ts'
+import { isObject } from '../read-json.ts'
 import { TERMINAL_TYPES } from './usage.ts'
 
 /** The event's type: its `event:` line when it has one (OpenAI always sends it), else its data's `type`. */

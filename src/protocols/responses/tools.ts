@@ -1,6 +1,6 @@
 // Responses tools and tool_choice ↔ IR (SPEC §7.2).
 import type { CustomTool, FunctionTool, ToolChoice, ToolDefinition } from '../../ir/request.ts'
-import { arrayAt, invalid, isObject, objectAt, optionalBoolean, optionalObject, optionalString, pathOf, stringAt } from './read-json.ts'
+import { arrayAt, invalid, isObject, objectAt, optionalBoolean, optionalObject, optionalString, pathOf, stringAt } from '../read-json.ts'
 import type { ResponsesCustomTool, ResponsesFunctionTool, ResponsesTool, ResponsesToolChoice } from './wire.ts'
 
 /** `tools` (or an `additional_tools` item's `tools`) → IR tools; namespace tools are opened up. */

@@ -2,7 +2,7 @@
 // inputTokens does not (SPEC §7.1), so they are subtracted and counted apart: cost is never doubled.
 import type { Usage } from '../../ir/usage.ts'
 import type { SseEvent } from '../../sse/parse-sse.ts'
-import { isObject, numberOr } from './read-json.ts'
+import { isObject, numberOr } from '../read-json.ts'
 import type { ResponsesUsage } from './wire.ts'
 
 export function decodeUsage(value: unknown): Usage | undefined {

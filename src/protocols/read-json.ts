@@ -1,8 +1,7 @@
-// Narrowing helpers for Responses bodies: each names the field path at fault (`input[3].content[0].text`).
-// A JSON null counts as absent, as the Responses API itself echoes unset fields as null.
-// (A copy of anthropic/read-json.ts's core: protocols do not import each other; STYLE "next shape"
-// plans one shared reader.)
-import { GatewayError } from '../../errors.ts'
+// The strict JSON reader every protocol's request decoder uses (STYLE "next shape": one strict and one
+// lenient reader): each helper names the field path at fault (`messages[2].content[0].text`). A JSON null
+// counts as absent, as most clients send null for "not set" (and the Responses API echoes unset fields as null).
+import { GatewayError } from '../errors.ts'
 
 export type JsonObject = Record<string, unknown>
 
@@ -23,11 +22,6 @@ function describe(value: unknown): string {
 export function invalid(path: string, expected: string, got: unknown): never {
   const where = path === '' ? 'request body' : path
   throw new GatewayError('invalid_request', `${where}: expected ${expected}, got ${describe(got)}`, { param: path || undefined })
-}
-
-/** A request llmux understands but cannot serve: a clear 400 naming the field. */
-export function unsupported(path: string, message: string): never {
-  throw new GatewayError('invalid_request', `${path}: ${message}`, { param: path })
 }
 
 export function objectAt(value: unknown, path: string): JsonObject {
@@ -65,6 +59,25 @@ export function optionalObject(object: JsonObject, key: string, path: string): J
   const value = object[key]
   if (value === undefined || value === null) return undefined
   return objectAt(value, pathOf(path, key))
+}
+
+export function optionalStrings(object: JsonObject, key: string, path: string): string[] | undefined {
+  const value = object[key]
+  if (value === undefined || value === null) return undefined
+  return arrayAt(value, pathOf(path, key)).map((item, i) =>
+    typeof item === 'string' ? item : invalid(pathOf(pathOf(path, key), i), 'a string', item),
+  )
+}
+
+/** Re-labels a request-shape error as an unusable upstream answer (decoding what a backend sent). */
+export function asBadGateway(error: unknown): unknown {
+  if (!(error instanceof GatewayError) || error.kind !== 'invalid_request') return error
+  return new GatewayError('bad_gateway', `upstream answer: ${error.message}`)
+}
+
+/** A request llmux understands but cannot serve: a clear 400 naming the field. */
+export function unsupported(path: string, message: string): never {
+  throw new GatewayError('invalid_request', `${path}: ${message}`, { param: path })
 }
 
 /** Lenient reads of upstream answers: the value when it has the type, else undefined. */
