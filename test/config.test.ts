@@ -163,6 +163,21 @@ const accepted: AcceptedRow[] = [
     toml: `store = "redis://127.0.0.1:6379/0"\nrouting = "weighted"\nlog_level = "warn"\nmax_retries = 0\n${MOCK}`,
     expected: { store: 'redis://127.0.0.1:6379/0', routing: 'weighted', logLevel: 'warn', maxRetries: 0 },
   },
+  {
+    name: 'no [cache] table: the answer cache is off; backends are cacheable by default',
+    toml: MOCK,
+    expected: { answerCache: undefined, backends: [{ isCacheable: true }] },
+  },
+  {
+    name: 'an empty [cache] table turns the answer cache on with its defaults',
+    toml: `${MOCK}[cache]\n`,
+    expected: { answerCache: { ttlMs: 300_000, maxEntries: 10_000 } },
+  },
+  {
+    name: '[cache] ttl and max_entries; a backend with cache = false',
+    toml: `${MOCK}cache = false\n[cache]\nttl = 60\nmax_entries = 500\n`,
+    expected: { answerCache: { ttlMs: 60_000, maxEntries: 500 }, backends: [{ isCacheable: false }] },
+  },
 ]
 
 describe('parseConfig accepts', () => {
@@ -179,6 +194,16 @@ interface RejectedRow {
 }
 
 const rejected: RejectedRow[] = [
+  {
+    name: 'a bad [cache] table and a backend cache that is not a boolean',
+    toml: `${MOCK}cache = "no"\n[cache]\nttl = 0\nmax_entries = 1.5\nmax_entrys = 3\n`,
+    problems: [
+      'cache.max_entrys: unknown key (did you mean "max_entries"?)',
+      'cache.ttl: expected a positive number, got 0',
+      'cache.max_entries: expected a positive integer, got 1.5',
+      'backend[0].cache: expected true or false, got "no"',
+    ],
+  },
   {
     name: 'three mistakes at once, each by path',
     toml: 'port = "abc"\n[provider.openai]\nbase_url = "localhost:8080"\napi_key = "k"\n' +

@@ -83,6 +83,14 @@ export interface BackendConfig {
   isEmbeddings: boolean
   /** Seconds this backend rests after a retryable failure; defaults to the top-level cooldown. */
   cooldownMs: number
+  /** Its answers may be kept and served by the answer cache (`cache = false` turns that off). */
+  isCacheable: boolean
+}
+
+/** `[cache]` (SPEC §8): identical requests within `ttlMs` are answered from the store. */
+export interface AnswerCacheConfig {
+  ttlMs: number
+  maxEntries: number
 }
 
 export interface ClientToken {
@@ -120,6 +128,8 @@ export interface Config {
   maxBodyBytes: number
   /** Chat Completions and Responses clients reaching an Anthropic backend get prompt-cache breakpoints (SPEC §8). */
   addsCacheBreakpoints: boolean
+  /** Present only when the config has a `[cache]` table: the answer cache is off without one. */
+  answerCache?: AnswerCacheConfig
   tls?: TlsConfig
   providers: Record<string, ProviderConfig>
   backends: BackendConfig[]

@@ -13,6 +13,7 @@ const BACKEND_KEYS = [
   'model', 'context', 'vision', 'thinking', 'max_per_minute', 'max_per_hour', 'max_per_5hours', 'max_per_day',
   'model_match', 'when', 'weight', 'fallback', 'price_input', 'price_output', 'price_cache_read', 'price_cache_write',
   'price_cache_write_1h', 'key_rename', 'key_delete', 'key_add', 'embeddings', 'cooldown', 'api',
+  'cache',
 ]
 const DEFAULT_CONTEXT = 128_000
 
@@ -60,6 +61,7 @@ export function validateBackend(value: unknown, index: number, context: BackendC
     keyEdits: readKeyEdits(scope),
     isEmbeddings: readBoolean(scope, 'embeddings') ?? false,
     cooldownMs: secondsToMs(readNumber(scope, 'cooldown', NON_NEGATIVE_NUMBER)) ?? context.defaultCooldownMs,
+    isCacheable: readBoolean(scope, 'cache') ?? true,
   }
   const api = readChoice(scope, 'api', OPENAI_APIS)
   if (api !== undefined && target !== undefined && target.provider.type !== 'openai') {

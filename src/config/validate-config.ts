@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import type { BackendConfig, Config, ProviderConfig, TlsConfig } from './config.ts'
+import type { AnswerCacheConfig, BackendConfig, Config, ProviderConfig, TlsConfig } from './config.ts'
 import { ConfigError } from './config-error.ts'
 import { interpolateEnv, type Env } from './interpolate-env.ts'
 import { validateBackend } from './validate-backend.ts'
@@ -7,15 +7,16 @@ import { validateProvider } from './validate-provider.ts'
 import { validateTokens } from './validate-tokens.ts'
 import { isRedisUrl, parseRedisUrl } from '../store/redis-url.ts'
 import {
-  checkKeys, COUNT, expected, isTable, NON_NEGATIVE_NUMBER, POSITIVE_NUMBER, readBoolean, readChoice, readNumber,
+  checkKeys, COUNT, expected, isTable, NON_NEGATIVE_NUMBER, POSITIVE_INTEGER, POSITIVE_NUMBER, readBoolean, readChoice, readNumber,
   readString, readTable, report, type Check, type NumberRule, type Scope,
 } from './read-fields.ts'
 
 const TOP_KEYS = [
   'host', 'port', 'request_timeout', 'stream_idle_timeout', 'max_retries', 'cooldown', 'routing', 'log_level',
   'store', 'store_failure', 'affinity', 'affinity_ttl', 'max_body_mb', 'https_enabled', 'ssl_key_file', 'ssl_cert_file', 'ssl_ca_file', 'provider', 'backend',
-  'tokens', 'cache_breakpoints',
+  'tokens', 'cache_breakpoints', 'cache',
 ]
+const CACHE_KEYS = ['ttl', 'max_entries']
 /** 0 lets the system pick a free port (tests, `llmux start --port 0`). */
 const PORT: NumberRule = { what: 'an integer 0-65535', accepts: (n) => Number.isInteger(n) && n >= 0 && n <= 65535 }
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
@@ -32,15 +33,16 @@ export function validateConfig(document: unknown, env: Env): Config {
   const scope: Scope = { table, path: '', check }
   checkKeys(scope, TOP_KEYS)
   const settings = readSettings(scope)
+  const answerCache = readAnswerCache(scope)
   const tls = readTls(scope)
   const providers = readProviders(scope)
   const backends = readBackends(scope, providers, settings.cooldownMs)
   const tokens = validateTokens(table.tokens, check)
   if (check.problems.length > 0) throw new ConfigError(check.problems)
-  return { ...settings, tls, providers, backends, tokens }
+  return { ...settings, answerCache, tls, providers, backends, tokens }
 }
 
-type Settings = Omit<Config, 'tls' | 'providers' | 'backends' | 'tokens'>
+type Settings = Omit<Config, 'answerCache' | 'tls' | 'providers' | 'backends' | 'tokens'>
 
 function readSettings(scope: Scope): Settings {
   const host = readString(scope, 'host')
@@ -66,6 +68,15 @@ function readSettings(scope: Scope): Settings {
 /** A duration written in seconds, returned in milliseconds. */
 const readMs = (scope: Scope, key: string, rule: NumberRule, defaultSeconds: number): number =>
   Math.round((readNumber(scope, key, rule) ?? defaultSeconds) * 1000)
+
+/** `[cache]`: the answer cache is on only when the table is there (SPEC §8). */
+function readAnswerCache(parent: Scope): AnswerCacheConfig | undefined {
+  const table = readTable(parent, 'cache', 'a table ([cache])')
+  if (table === undefined) return undefined
+  const scope: Scope = { table, path: 'cache', check: parent.check }
+  checkKeys(scope, CACHE_KEYS)
+  return { ttlMs: readMs(scope, 'ttl', POSITIVE_NUMBER, 300), maxEntries: readNumber(scope, 'max_entries', POSITIVE_INTEGER) ?? 10_000 }
+}
 
 /** "memory", a redis:// (or rediss://) URL, or a SQLite file path. */
 function readStore(scope: Scope): string {

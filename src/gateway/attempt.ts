@@ -1,5 +1,6 @@
 import type { BackendConfig } from '../config/config.ts'
 import { GatewayError } from '../errors.ts'
+import type { ChatResponse } from '../ir/index.ts'
 import type { Usage } from '../ir/usage.ts'
 import type { BackendCodec } from '../protocols/backend-codec.ts'
 import { retryAfterMsOf } from '../routing/cooldowns.ts'
@@ -9,6 +10,7 @@ import { callBackend } from '../upstream/call-backend.ts'
 import { withClientHeaders } from '../upstream/endpoint.ts'
 import type { Gateway } from './gateway.ts'
 import { openStream, type StreamEnd } from './streams/open-stream.ts'
+import { captureAnswer } from './streams/capture-answer.ts'
 import { passthroughTransform } from './streams/passthrough-transform.ts'
 import { translatedTransform } from './streams/translated-transform.ts'
 import type { UpstreamFailure } from './upstream-failure.ts'
@@ -23,6 +25,8 @@ export interface AttemptPlan {
   url: string
   body: string
   isStreaming: boolean
+  /** The answer cache wants the whole answer (decoded with `codec`) beside what the client gets. */
+  capturesAnswer?: boolean
   /** Passthrough OpenAI stream where llmux asked for usage the client did not: keep the usage chunk from it. */
   dropsUsageChunk?: boolean
   /** Cross-protocol answers. Absent: the upstream's bytes pass through (usage read on the side). */
@@ -40,7 +44,8 @@ export interface ClientSide {
 }
 
 export type AttemptResult =
-  | { kind: 'answered'; body: string; contentType: string; usage: Usage; isStream: false }
+  /** `answer`: the whole answer in the IR, when the plan captures it (and it could be decoded). */
+  | { kind: 'answered'; body: string; contentType: string; usage: Usage; isStream: false; answer?: ChatResponse }
   /** `ended` settles once with how the stream ended (the request's one finish point awaits it). */
   | { kind: 'answered'; body: ReadableStream; contentType: string; isStream: true; ended: Promise<StreamEnd> }
   | { kind: 'failed'; failure: UpstreamFailure }
@@ -68,9 +73,10 @@ export async function sendAttempt(gateway: Gateway, plan: AttemptPlan, client: C
   const streamContext = plan.translation?.streamContext
   const isTranslatable = plan.translation === undefined || streamContext !== undefined
   if (plan.isStreaming && isTranslatable && (upstream.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    const transform = streamContext
+    const relayed = streamContext
       ? translatedTransform(plan.codec, plan.inbound, streamContext)
       : passthroughTransform(plan.inbound, plan.dropsUsageChunk ?? false)
+    const transform = plan.capturesAnswer ? captureAnswer(relayed, plan.codec, gateway.redactor) : relayed
     const opened = await openStream(upstream, transform, attempt, { watch: gateway.streamWatch, now: gateway.now, redactor: gateway.redactor })
     if (attempt.isClientGone()) return { kind: 'client_gone' }
     if (!opened.ok) return failed(opened.failure)
@@ -117,14 +123,24 @@ async function answerWhole(upstream: Response, plan: AttemptPlan, attempt: Attem
   } catch {
     return { kind: 'failed', failure: { status: 502, message: 'upstream answered 200 with a body that is not JSON (cut short?)' } }
   }
+  const answer = plan.capturesAnswer ? capturedAnswer(plan.codec, json) : undefined
   if (!plan.translation) {
     // Passthrough: the body goes back as it came; only its usage is read.
-    return { kind: 'answered', body: text, contentType: 'application/json', usage: plan.inbound.usageOfResponse(json) ?? {}, isStream: false }
+    return { kind: 'answered', body: text, contentType: 'application/json', usage: plan.inbound.usageOfResponse(json) ?? {}, isStream: false, answer }
   }
   try {
     const translated = plan.translation.whole(json)
-    return { kind: 'answered', body: translated.body, contentType: translated.contentType ?? 'application/json', usage: translated.usage, isStream: false }
+    return { kind: 'answered', body: translated.body, contentType: translated.contentType ?? 'application/json', usage: translated.usage, isStream: false, answer }
   } catch (error) {
     return { kind: 'failed', failure: { status: 502, message: error instanceof GatewayError ? error.message : 'upstream answer could not be translated' } }
+  }
+}
+
+/** The answer in the IR for the answer cache; one that the codec cannot read is simply not cached. */
+function capturedAnswer(codec: BackendCodec, json: unknown): ChatResponse | undefined {
+  try {
+    return codec.decodeResponse(json)
+  } catch {
+    return undefined
   }
 }

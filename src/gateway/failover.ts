@@ -8,6 +8,7 @@ import type { Needs } from '../routing/needs.ts'
 import { tightestWindow } from '../limits/rate-window.ts'
 import { NO_ATTEMPTS } from '../routing/routing-state.ts'
 import { selectBackends } from '../routing/router.ts'
+import { storeAnswer, type AnswerCacheFill } from './answer-cache.ts'
 import { sendAttempt, type AttemptPlan, type ClientSide } from './attempt.ts'
 import { finishRequest, type RequestRecord } from './finish-request.ts'
 import type { Gateway } from './gateway.ts'
@@ -30,6 +31,8 @@ export interface FailoverRequest {
   rejectedCapability?: (unmet: ProblemKind) => string | undefined
   /** The request's session (SPEC §5): its key and the backend that served it last, if remembered. */
   session?: { key: string; preferred?: string }
+  /** The answer cache is on and looked this request up: a complete answer is stored (SPEC §8). */
+  answerCache?: AnswerCacheFill
 }
 
 /**
@@ -39,7 +42,7 @@ export interface FailoverRequest {
  * follows a byte the client has seen.
  */
 export async function answerWithFailover(gateway: Gateway, request: FailoverRequest, record: RequestRecord): Promise<Response> {
-  const search: Search = { pool: request.isEligible ? gateway.backends.filter(request.isEligible) : gateway.backends, tried: new Set(), preferred: request.session?.preferred }
+  const search: Search = { pool: request.isEligible ? gateway.backends.filter(request.isEligible) : gateway.backends, tried: new Set(), preferred: request.answerCache?.firstChoice ?? request.session?.preferred }
   let last: { backend: BackendConfig; failure: UpstreamFailure } | undefined
   for (let round = 0; round <= gateway.config.maxRetries; round++) {
     const next = await reserveNext(gateway, request, search, record.id)
@@ -58,7 +61,10 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
     record.attempts++
     record.backend = backend.id
     const sentAt = performance.now()
-    const result = await sendAttempt(gateway, request.plan(backend), request.client)
+    const cache = request.answerCache !== undefined && backend.isCacheable ? request.answerCache : undefined
+    const plan = request.plan(backend)
+    if (cache) plan.capturesAnswer = true
+    const result = await sendAttempt(gateway, plan, request.client)
     const waitedMs = performance.now() - sentAt
     record.upstreamWaitMs += waitedMs
     if (gateway.logger.isVerbose) gateway.logger.debug(`#${record.id} ${backend.id} ${result.kind === 'failed' ? `failed (${result.failure.message})` : result.kind} after ${waitedMs.toFixed(1)}ms`)
@@ -69,13 +75,16 @@ export async function answerWithFailover(gateway: Gateway, request: FailoverRequ
     if (result.kind === 'answered') {
       if (request.session) rememberSession(gateway, request.session, backend.id, record.id)
       const headers: Record<string, string> = { 'content-type': result.contentType, ...llmuxHeaders(record), ...windowHeadersOf(gateway, request.inbound, backend) }
+      if (cache) headers['x-llmux-cache'] = 'miss'
       if (result.isStream) {
         headers['cache-control'] = 'no-cache'
         record.firstByteMs = performance.now() - record.startedAt
-        void result.ended.then((end) =>
-          finishRequest(gateway, record, { status: 200, usage: end.usage, isCutShort: !end.isComplete, errorMessage: end.errorMessage, firstByteMs: record.firstByteMs }),
-        )
+        void result.ended.then((end) => {
+          if (cache && end.isComplete && end.answer) storeAnswer(gateway, cache, backend, end.answer)
+          finishRequest(gateway, record, { status: 200, usage: end.usage, isCutShort: !end.isComplete, errorMessage: end.errorMessage, firstByteMs: record.firstByteMs })
+        })
       } else {
+        if (cache && result.answer) storeAnswer(gateway, cache, backend, result.answer)
         finishRequest(gateway, record, { status: 200, usage: result.usage, isCutShort: false })
       }
       return new Response(result.body, { status: 200, headers })

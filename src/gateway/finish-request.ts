@@ -42,7 +42,8 @@ export function finishRequest(gateway: Gateway, record: RequestRecord, outcome: 
   const totalMs = performance.now() - record.startedAt
   const { usage } = outcome
   const backend = record.backend === undefined ? undefined : gateway.backendById.get(record.backend)
-  const costUsd = backend ? costOf(usage, backend.prices) : undefined
+  // A cached answer costs nothing (SPEC §8).
+  const costUsd = outcome.isCacheHit ? 0 : backend ? costOf(usage, backend.prices) : undefined
   const nowMs = gateway.now()
   if (record.client !== undefined && costUsd) void gateway.store.settleSpend(record.client, costUsd, nowMs)
   const finished = {
@@ -72,7 +73,7 @@ function completionLine(record: RequestRecord, outcome: Outcome, totalMs: number
   const cache = usage.cacheReadTokens || usage.cacheWriteTokens ? ` cache_read=${usage.cacheReadTokens ?? 0} cache_write=${usage.cacheWriteTokens ?? 0}${write1h}` : ''
   const tokens = hasTokens ? ` in=${usage.inputTokens ?? '?'} out=${usage.outputTokens ?? '?'}${cache}` : ''
   const cost = costUsd === undefined ? '' : ` $${costUsd.toFixed(6)}`
-  const cut = outcome.isCutShort ? ' cut-short' : ''
+  const cut = outcome.isCacheHit ? ' cache-hit' : outcome.isCutShort ? ' cut-short' : ''
   const why = outcome.status >= 400 && outcome.errorMessage ? ` (${outcome.errorMessage})` : ''
   const attempts = record.attempts > 1 ? ` attempts=${record.attempts}` : ''
   const asked = record.requestedModel === undefined ? '' : ` ${record.protocol} model=${record.requestedModel}${record.isStreaming ? ' stream' : ''}`

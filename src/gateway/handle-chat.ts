@@ -3,6 +3,7 @@ import type { BackendConfig } from '../config/config.ts'
 import type { CompactionShape, Protocol, ProtocolName } from '../protocols/protocol.ts'
 import type { ProblemKind } from '../routing/backend-fit.ts'
 import { needsOf } from '../routing/needs.ts'
+import { lookUpAnswer } from './answer-cache.ts'
 import { answerWithFailover } from './failover.ts'
 import type { Gateway } from './gateway.ts'
 import { planChat } from './plan-chat.ts'
@@ -26,8 +27,12 @@ export function handleChat(gateway: Gateway, request: Request, inbound: Protocol
     const rejectedCapability = tagOf && ((unmet: ProblemKind) => tagOf(unmet, chat))
     const shape: CompactionShape | undefined = isCompactEndpoint ? 'compact' : chat.isCompaction ? (chat.isStreaming ? 'stream' : 'response') : undefined
     const session = await sessionOf(gateway, request, chat, record.client)
+    // Compactions are never cached: their answer is llmux's own sealed item.
+    const isCached = shape === undefined && gateway.config.answerCache !== undefined
+    const answerCache = isCached ? await lookUpAnswer(gateway, call, needs, session?.preferred, record) : undefined
+    if (answerCache instanceof Response) return answerCache
     const plan = shape === undefined ? (backend: BackendConfig) => planChat(gateway, call, backend) : (backend: BackendConfig) => planCompaction(gateway, call, backend, shape)
-    return answerWithFailover(gateway, { inbound, needs, client: request, purpose: 'chat', plan, rejectedCapability, session }, record)
+    return answerWithFailover(gateway, { inbound, needs, client: request, purpose: 'chat', plan, rejectedCapability, session, answerCache }, record)
   })
 }
 

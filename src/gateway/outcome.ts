@@ -9,4 +9,6 @@ export interface Outcome {
   /** A stream that ended before the upstream finished it (error, idle timeout, cut connection). */
   isCutShort: boolean
   errorMessage?: string
+  /** Answered from the answer cache: nothing was spent. */
+  isCacheHit?: boolean
 }

@@ -1,5 +1,6 @@
 import type { RateLimits } from '../config/config.ts'
 import type { RoutingState } from '../routing/routing-state.ts'
+import { AnswerMap } from './answer-map.ts'
 import { StateMirror } from './state-mirror.ts'
 import type { BudgetCheck, Budgets, RequestRecord, Reservation, Spend, Store, StoreHealth, UsageQuery, UsageRow } from './store.ts'
 import { summarizeUsage } from './summarize-usage.ts'
@@ -13,6 +14,7 @@ export interface MemoryStoreOptions {
 export class MemoryStore implements Store {
   private readonly state = new StateMirror()
   private readonly log: RequestRecord[] = []
+  private readonly answers = new AnswerMap()
   private readonly maxLogEntries: number
   readonly routing: RoutingState = this.state.routing
   readonly health: StoreHealth = 'ok'
@@ -47,6 +49,14 @@ export class MemoryStore implements Store {
 
   async rememberAffinity(session: string, backendId: string, nowMs: number, ttlMs: number): Promise<void> {
     this.state.affinity.set(session, backendId, nowMs + ttlMs)
+  }
+
+  async cachedAnswer(key: string, nowMs: number): Promise<string | undefined> {
+    return this.answers.get(key, nowMs)
+  }
+
+  async cacheAnswer(key: string, value: string, nowMs: number, ttlMs: number, maxEntries: number): Promise<void> {
+    this.answers.set(key, value, nowMs + ttlMs, maxEntries)
   }
 
   spendOf(client: string, nowMs: number): Spend {

@@ -4,6 +4,7 @@ import { dayPeriod, monthPeriod } from './spend-ledger.ts'
  * Where the Redis store keeps things, under one prefix ("llmux:" unless configured):
  * attempts:<backend> and client:<name> sorted sets of times, cooldown:<backend> deadlines,
  * spend:<client>:day:YYYY-MM-DD and spend:<client>:month:YYYY-MM totals, affinity:<session> backends,
+ * answer:<hash> cached answers,
  * and the requests stream.
  */
 export class RedisKeys {
@@ -19,4 +20,5 @@ export class RedisKeys {
   spendDay = (client: string, nowMs: number) => `${this.prefix}spend:${client}:${dayPeriod(nowMs)}`
   spendMonth = (client: string, nowMs: number) => `${this.prefix}spend:${client}:${monthPeriod(nowMs)}`
   affinity = (session: string) => `${this.prefix}affinity:${session}`
+  answer = (key: string) => `${this.prefix}answer:${key}`
 }

@@ -191,6 +191,17 @@ export class RedisStore implements Store {
     await this.shared(() => this.link.send('SET', [this.keys.affinity(session), backendId, 'PX', String(Math.max(1, Math.round(ttlMs)))]), false)
   }
 
+  /** A miss while Redis is away: nothing is cached locally. */
+  async cachedAnswer(key: string, _nowMs: number): Promise<string | undefined> {
+    const reply = await this.shared(() => this.link.send('GET', [this.keys.answer(key)]), false)
+    return typeof reply === 'string' ? reply : undefined
+  }
+
+  /** Redis expires it by its own clock (a TTL) and bounds memory itself; `maxEntries` is not counted here. */
+  async cacheAnswer(key: string, value: string, _nowMs: number, ttlMs: number, _maxEntries: number): Promise<void> {
+    await this.shared(() => this.link.send('SET', [this.keys.answer(key), value, 'PX', String(Math.max(1, Math.round(ttlMs)))]), false)
+  }
+
   spendOf(client: string, nowMs: number): Spend {
     return this.spend.of(client, nowMs)
   }

@@ -85,6 +85,21 @@ export class SqliteStore implements Store {
     this.schedule()
   }
 
+  /** A direct read; an answer written moments ago may still wait in the batch. */
+  async cachedAnswer(key: string, nowMs: number): Promise<string | undefined> {
+    const pending = this.pending.answers.get(key)
+    if (pending !== undefined) return pending[1] > nowMs ? pending[0] : undefined
+    const row = this.db.query<{ value: string }, [string, number]>('SELECT value FROM answer_cache WHERE key = ? AND expires_ms > ?').get(key, nowMs)
+    return row?.value
+  }
+
+  /** Written with the next batch, not journaled: an answer lost to kill -9 is only a later miss. */
+  async cacheAnswer(key: string, value: string, nowMs: number, ttlMs: number, maxEntries: number): Promise<void> {
+    this.pending.answers.set(key, [value, nowMs + ttlMs])
+    this.pending.answerBound = { nowMs, maxEntries }
+    this.schedule()
+  }
+
   spendOf(client: string, nowMs: number): Spend {
     return this.state.spend.of(client, nowMs)
   }

@@ -32,6 +32,13 @@ export interface Store {
   affinityOf(session: string, nowMs: number): Promise<string | undefined>
   /** Remembers the session's backend until `nowMs + ttlMs`; shared by every instance on a shared store. */
   rememberAffinity(session: string, backendId: string, nowMs: number, ttlMs: number): Promise<void>
+  /** The answer cached under `key` (SPEC §8 answer cache) while it has not expired; undefined for none. */
+  cachedAnswer(key: string, nowMs: number): Promise<string | undefined>
+  /**
+   * Keeps `value` under `key` until `nowMs + ttlMs`. Past `maxEntries` the oldest entries go (memory and
+   * SQLite; Redis bounds itself with its TTLs and maxmemory). Losing one is harmless.
+   */
+  cacheAnswer(key: string, value: string, nowMs: number, ttlMs: number, maxEntries: number): Promise<void>
   /** The client's spend in the current UTC day and month, as this instance last saw it. */
   spendOf(client: string, nowMs: number): Spend
   /** How the store is doing: a shared store that cannot be reached serves on local state or refuses. */

@@ -12,17 +12,21 @@ export interface Pending {
   requests: RequestRecord[]
   /** Session → [backend, expiry ms] (affinity: not journaled, a lost one only costs cache warmth). */
   affinity: Map<string, [backend: string, expiresMs: number]>
+  /** Answer cache key → [answer, expiry ms] (not journaled: a lost one is only a later miss). */
+  answers: Map<string, [value: string, expiresMs: number]>
+  /** When answers were written: expired ones are swept and the table kept to `maxEntries` (the newest). */
+  answerBound?: { nowMs: number; maxEntries: number }
   /** The journal's sequence number of the newest change in this batch (0: none journaled). */
   lastSequence: number
 }
 
 export function emptyPending(): Pending {
-  return { attempts: [], clientRequests: [], cooldowns: new Map(), spend: new Map(), requests: [], affinity: new Map(), lastSequence: 0 }
+  return { attempts: [], clientRequests: [], cooldowns: new Map(), spend: new Map(), requests: [], affinity: new Map(), answers: new Map(), lastSequence: 0 }
 }
 
 export function isEmpty(pending: Pending): boolean {
   return (
-    pending.attempts.length + pending.clientRequests.length + pending.cooldowns.size + pending.spend.size + pending.requests.length + pending.affinity.size === 0
+    pending.attempts.length + pending.clientRequests.length + pending.cooldowns.size + pending.spend.size + pending.requests.length + pending.affinity.size + pending.answers.size === 0
   )
 }
 
@@ -53,9 +57,22 @@ export function writePending(db: Database, pending: Pending, mirror: StateMirror
       'INSERT INTO affinity (session, backend, expires_ms) VALUES (?, ?, ?) ON CONFLICT (session) DO UPDATE SET backend = excluded.backend, expires_ms = excluded.expires_ms',
     )
     for (const [session, [backend, expiresMs]] of pending.affinity) upsertAffinity.run(session, backend, expiresMs)
+    writeAnswers(db, pending)
     // The journal's lines up to here are in SQLite now: a replay after a crash skips them.
     if (pending.lastSequence > 0) db.query("INSERT INTO meta (key, value) VALUES ('journal_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(pending.lastSequence)
   })()
+}
+
+function writeAnswers(db: Database, pending: Pending): void {
+  if (pending.answers.size === 0 || pending.answerBound === undefined) return
+  const upsert = db.query(
+    'INSERT INTO answer_cache (key, value, expires_ms) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms',
+  )
+  for (const [key, [value, expiresMs]] of pending.answers) upsert.run(key, value, expiresMs)
+  const { nowMs, maxEntries } = pending.answerBound
+  db.query('DELETE FROM answer_cache WHERE expires_ms <= ?').run(nowMs)
+  // Past the bound, the entries nearest their expiry (the oldest written, as every entry has one ttl) go.
+  db.query('DELETE FROM answer_cache WHERE key IN (SELECT key FROM answer_cache ORDER BY expires_ms LIMIT max(0, (SELECT COUNT(*) FROM answer_cache) - ?))').run(maxEntries)
 }
 
 /** Stored times older than what the mirror still keeps can never matter again. */

@@ -31,6 +31,7 @@ export function backend(id: string, overrides: Partial<BackendConfig> = {}): Bac
     keyEdits: { rename: {}, delete: [], add: {} },
     isEmbeddings: false,
     cooldownMs: 60_000,
+    isCacheable: true,
     ...overrides,
   }
 }

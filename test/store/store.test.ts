@@ -54,6 +54,22 @@ function request(overrides: Partial<RequestRecord>): RequestRecord {
 describe.each([
   ['memory', () => new MemoryStore()],
   ['sqlite', sqliteStore],
+])('%s store: the answer cache keeps at most max entries', (_name, open) => {
+  test('past the bound the oldest answers go', async () => {
+    const store = open()
+    for (let i = 0; i < 5; i++) {
+      await store.cacheAnswer(`k${i}`, `v${i}`, DAY + i, 60_000, 3)
+      await store.flush()
+    }
+    const kept = await Promise.all([0, 1, 2, 3, 4].map((i) => store.cachedAnswer(`k${i}`, DAY + 10)))
+    expect(kept).toEqual([undefined, undefined, 'v2', 'v3', 'v4'])
+    await store.close()
+  })
+})
+
+describe.each([
+  ['memory', () => new MemoryStore()],
+  ['sqlite', sqliteStore],
   ['redis', redisStore],
 ])('%s store', (_name, open) => {
   test('an attempt is admitted while every window has room, then refused until one frees', async () => {
@@ -121,6 +137,30 @@ describe.each([
     await store.rememberAffinity('-:s1', 'b:y', DAY + 2000, 60_000)
     expect(await store.affinityOf('-:s1', DAY + 3000)).toBe('b:y')
     expect(await store.affinityOf('-:s2', DAY + 3000)).toBeUndefined()
+    await store.close()
+  })
+
+  test('a cached answer is a hit until its ttl passes, a miss for any other key', async () => {
+    const store = open()
+    expect(await store.cachedAnswer('k1', DAY)).toBeUndefined()
+    // Redis expires by its own clock: a ttl short enough to wait out for real, long enough to read first.
+    await store.cacheAnswer('k1', '{"content":[]}', DAY, 300, 100)
+    expect(await store.cachedAnswer('k1', DAY + 10)).toBe('{"content":[]}')
+    expect(await store.cachedAnswer('k2', DAY + 10)).toBeUndefined()
+    await store.flush()
+    expect(await store.cachedAnswer('k1', DAY + 10)).toBe('{"content":[]}')
+    await Bun.sleep(350)
+    expect(await store.cachedAnswer('k1', DAY + 400)).toBeUndefined()
+    await store.close()
+  })
+
+  test('a rewritten answer replaces the old one', async () => {
+    const store = open()
+    await store.cacheAnswer('k', 'one', DAY, 60_000, 100)
+    await store.cacheAnswer('k', 'two', DAY + 1, 60_000, 100)
+    expect(await store.cachedAnswer('k', DAY + 2)).toBe('two')
+    await store.flush()
+    expect(await store.cachedAnswer('k', DAY + 2)).toBe('two')
     await store.close()
   })
 

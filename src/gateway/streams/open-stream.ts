@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors.ts'
+import type { ChatResponse } from '../../ir/index.ts'
 import type { Usage } from '../../ir/usage.ts'
 import type { AttemptSignal } from '../../upstream/attempt-timers.ts'
 import type { UpstreamFailure } from '../upstream-failure.ts'
@@ -11,6 +12,8 @@ export interface StreamEnd {
   usage: Usage
   isComplete: boolean
   errorMessage?: string
+  /** The whole answer, when it was captured for the answer cache and the stream ended complete. */
+  answer?: ChatResponse
 }
 
 /**
