@@ -3,7 +3,7 @@ import type { ChatResponse } from '../../ir/index.ts'
 import type { Usage } from '../../ir/usage.ts'
 import type { AttemptSignal } from '../../upstream/attempt-timers.ts'
 import type { UpstreamFailure } from '../upstream-failure.ts'
-import { relayStream } from './relay-stream.ts'
+import { type Outgoing, relayStream } from './relay-stream.ts'
 import type { StreamWatch } from './stream-watch.ts'
 import type { Redactor } from '../redact-secrets.ts'
 
@@ -23,7 +23,7 @@ export interface StreamEnd {
  */
 export interface StreamTransform {
   /** An upstream chunk in; what to send the client out ('' for nothing). */
-  push(chunk: Uint8Array): string | Uint8Array
+  push(chunk: Uint8Array): Outgoing
   /** The first event (or part) has arrived: the client may be answered. */
   hasStarted(): boolean
   /** Before the client is answered: a first event that is really a failure (an error event first). */
@@ -70,7 +70,9 @@ export async function openStream(upstream: Response, transform: StreamTransform,
         head.push(transform.end())
         break
       }
-      head.push(transform.push(value))
+      const out = transform.push(value)
+      if (typeof out === 'string' || out instanceof Uint8Array) head.push(out)
+      else head.push(...out)
     }
   } catch (error) {
     if (error instanceof GatewayError) return { ok: false, failure: { status: error.status, kind: error.kind, retryAfterMs: error.retryAfterMs, message: error.message } }

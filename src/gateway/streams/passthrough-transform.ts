@@ -6,6 +6,7 @@ import { formatSse } from '../../sse/format-sse.ts'
 import { hasMalformedDataBytes, isMalformedValue } from '../../sse/malformed-data.ts'
 import { type SseEvent, SseParser } from '../../sse/parse-sse.ts'
 import type { StreamEnd, StreamTransform } from './open-stream.ts'
+import type { Outgoing } from './relay-stream.ts'
 
 /**
  * Same-protocol stream: upstream bytes are forwarded as they arrive; an SSE parser reads usage, the end
@@ -49,14 +50,22 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   /** A chunk while the parser stands between events: parsed when it holds a marker, else only scanned. */
   const skim = (chunk: Uint8Array): void => {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    const pending = carry === undefined ? bytes : Buffer.concat([carry, bytes])
+    const before = carry
     carry = undefined
+    // Only the held start of an event is joined to this chunk's first line (for the scans across the seam).
+    const firstLineEnd = bytes.indexOf(10)
+    const seam = before === undefined ? undefined : Buffer.concat([before, bytes.subarray(0, firstLineEnd === -1 ? bytes.length : firstLineEnd + 1)])
+    const isLarge = (before?.length ?? 0) + bytes.length > MAX_CARRY_BYTES && bytes.lastIndexOf(EVENT_END) === -1
     // A CRLF stream has no \n\n boundaries: past this size the parser takes over rather than the carry growing.
-    if (hasMarker(pending) || pending.length > MAX_CARRY_BYTES) return parse(pending)
-    const boundary = pending.lastIndexOf(EVENT_END)
-    const complete = boundary === -1 ? 0 : boundary + EVENT_END.length
-    if (complete > 0 && hasMalformedDataBytes(pending.subarray(0, complete))) isBroken = true
-    if (complete < pending.length) carry = Buffer.from(pending.subarray(complete))
+    if (hasMarker(bytes) || (seam !== undefined && hasMarker(seam)) || isLarge) return parse(before === undefined ? bytes : Buffer.concat([before, bytes]))
+    const boundary = bytes.lastIndexOf(EVENT_END)
+    if (boundary === -1) {
+      carry = before === undefined ? Buffer.from(bytes) : Buffer.concat([before, bytes])
+      return
+    }
+    const complete = boundary + EVENT_END.length
+    if ((seam !== undefined && seamIsMalformed(seam)) || hasMalformedDataBytes(bytes.subarray(0, complete))) isBroken = true
+    if (complete < bytes.length) carry = Buffer.from(bytes.subarray(complete))
   }
   /** The parser is inside an event: it gets the chunk up to where that event ends, the rest is skimmed. */
   const finishEvent = (chunk: Uint8Array): void => {
@@ -119,6 +128,13 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   }
 }
 
+/** The line that spans the held bytes and the chunk, judged whole (a `data:` line must be JSON). */
+function seamIsMalformed(seam: Buffer): boolean {
+  const lastLine = seam.lastIndexOf(10, seam.length - 2)
+  const line = seam.subarray(lastLine + 1)
+  return line.subarray(0, 5).toString('latin1') === 'data:' && line[line.length - 1] === 10 && hasMalformedDataBytes(line)
+}
+
 /**
  * Passes bytes on only up to the last event boundary and holds the start of an unfinished event, so a
  * client never gets half an event followed by the error that ends a cut stream (two events glued into
@@ -127,12 +143,29 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
 class WholeEvents {
   private held: Buffer | undefined
 
-  push(chunk: Uint8Array): Uint8Array {
+  /** The held start of an event and this chunk up to its last boundary, as pieces: nothing big is copied. */
+  push(chunk: Uint8Array): Outgoing {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    const pending = this.held === undefined ? bytes : Buffer.concat([this.held, bytes])
-    const complete = Math.max(endAfter(pending, EVENT_END), endAfter(pending, CRLF_EVENT_END))
-    this.held = complete < pending.length ? Buffer.from(pending.subarray(complete)) : undefined
-    return complete === pending.length ? pending : pending.subarray(0, complete)
+    const complete = Math.max(endAfter(bytes, EVENT_END), endAfter(bytes, CRLF_EVENT_END), this.seamEnd(bytes))
+    const held = this.held
+    if (complete === 0) {
+      // No event ends in this chunk: it all waits (an event longer than a chunk).
+      this.held = held === undefined ? Buffer.from(bytes) : Buffer.concat([held, bytes])
+      return EMPTY
+    }
+    this.held = complete < bytes.length ? Buffer.from(bytes.subarray(complete)) : undefined
+    const done = complete === bytes.length ? bytes : bytes.subarray(0, complete)
+    return held === undefined ? done : [held, done]
+  }
+
+  /** A boundary split across the held bytes and this chunk ("\n" | "\n", or CRLF variants): where it ends in the chunk. */
+  private seamEnd(bytes: Buffer): number {
+    const held = this.held
+    if (held === undefined || held.length === 0) return 0
+    const seam = Buffer.concat([held.subarray(Math.max(0, held.length - 3)), bytes.subarray(0, 3)])
+    const tail = Math.min(3, held.length)
+    const end = Math.max(endAfter(seam, EVENT_END), endAfter(seam, CRLF_EVENT_END))
+    return end > tail ? end - tail : 0
   }
 
   /** What is held when the upstream ends: the rest of a complete stream, as text. */
@@ -144,6 +177,7 @@ class WholeEvents {
 }
 
 const CRLF_EVENT_END = Buffer.from('\r\n\r\n')
+const EMPTY = new Uint8Array(0)
 
 /** The index just past the last `boundary` in `bytes`, or 0. */
 function endAfter(bytes: Buffer, boundary: Buffer): number {

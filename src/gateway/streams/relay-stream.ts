@@ -4,8 +4,11 @@ import type { StreamWatch } from './stream-watch.ts'
 import type { StreamRedactor } from '../redact-secrets.ts'
 
 /** What a stream does with its upstream's chunks; each returns what to send the client ('' for nothing). */
+/** What one step sends: text, bytes, or several pieces written together (one flush). */
+export type Outgoing = string | Uint8Array | readonly (string | Uint8Array)[]
+
 export interface Relay {
-  onChunk(chunk: Uint8Array): string | Uint8Array
+  onChunk(chunk: Uint8Array): Outgoing
   /** The upstream ended: what is still owed. */
   onEnd(): string
   /** The upstream failed or went silent too long: the error event that ends the stream. */
@@ -45,12 +48,16 @@ export function relayStream(
        * this: the loop awaits it before it takes the next upstream chunk, so a slow reader holds back its
        * own upstream instead of making llmux buffer the answer (SPEC §13). False: the client is gone.
        */
-      const send = (data: string | Uint8Array): boolean | Promise<boolean> => {
-        if (redactor) data = redactor.push(data)
-        if (data.length === 0) return true
-        const written = controller.write(data)
-        // 0 written: the client has gone away.
-        if (written === 0) return false
+      const send = (outgoing: Outgoing): boolean | Promise<boolean> => {
+        let written: number | Promise<number> | undefined
+        for (const piece of typeof outgoing === 'string' || outgoing instanceof Uint8Array ? [outgoing] : outgoing) {
+          const data = redactor ? redactor.push(piece) : piece
+          if (data.length === 0) continue
+          written = controller.write(data)
+          // 0 written: the client has gone away.
+          if (written === 0) return false
+        }
+        if (written === undefined) return true
         const flushed = controller.flush()
         if (typeof written === 'number' && typeof flushed === 'number') return true
         return drained(written, flushed)
