@@ -1,15 +1,19 @@
 #!/usr/bin/env bun
 import sade from 'sade'
 import { checkCommand } from '../commands/check.ts'
+import { claudeCommand } from '../commands/claude.ts'
+import { codexCommand } from '../commands/codex.ts'
+import { envCommand } from '../commands/env.ts'
 import { initCommand } from '../commands/init.ts'
 import { routeCommand } from '../commands/route.ts'
 import { startCommand } from '../commands/start.ts'
 import { statsCommand } from '../commands/stats.ts'
+import { statusCommand } from '../commands/status.ts'
 import { CliError, type Command } from '../src/cli/command.ts'
 import packageJson from '../package.json' with { type: 'json' }
 
 // A static list, not a folder scan: the CLI must also work as one compiled binary.
-const commands: Command[] = [startCommand, checkCommand, routeCommand, statsCommand, initCommand]
+const commands: Command[] = [startCommand, checkCommand, routeCommand, statsCommand, initCommand, envCommand, claudeCommand, codexCommand, statusCommand]
 
 async function main(argv: string[]): Promise<number> {
   const args = argv.slice(2)
@@ -17,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(packageJson.version)
     return 0
   }
+  const passThrough = commands.find((command) => command.passesArgsThrough && command.usage.split(' ')[0] === args[0])
+  if (passThrough && !(args.length === 2 && (args[1] === '--help' || args[1] === '-h'))) return (await passThrough.run(args.slice(1), {})) ?? 0
   const program = sade('llmux').version(packageJson.version)
   for (const command of commands) {
     program.command(command.usage, command.description, command.alias ? { alias: command.alias } : {})

@@ -12,6 +12,8 @@ export interface Command {
   alias?: string
   options: CommandOption[]
   examples?: string[]
+  /** Gets every argument after its name unparsed (`llmux claude …`: the agent's flags are not llmux's). */
+  passesArgsThrough?: boolean
   /** Positional arguments, then the parsed flags (`_` removed). Returns the exit code (default 0). */
   run(positionals: string[], flags: Record<string, unknown>): Promise<number | void>
 }

@@ -61,7 +61,10 @@ export function finishRequest(gateway: Gateway, record: RequestRecord, outcome: 
     isCutShort: outcome.isCutShort,
   }
   // Requests refused before routing (bad JSON, auth) are counted in metrics, not kept in the usage log.
-  if (record.requestedModel !== undefined) gateway.store.recordRequest(finished)
+  if (record.requestedModel !== undefined) {
+    gateway.store.recordRequest(finished)
+    gateway.metrics.recent.push(finished)
+  }
   gateway.metrics.record({ ...finished, overheadMs: record.overheadMs })
   if (gateway.logger.isInfo) gateway.logger.info(completionLine(record, outcome, totalMs, costUsd))
 }

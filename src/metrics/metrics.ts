@@ -1,5 +1,6 @@
 import type { RequestRecord } from '../store/store.ts'
 import { Counter, Histogram, labelsOf } from './histogram.ts'
+import { RecentRequests } from './recent-requests.ts'
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1]
@@ -29,6 +30,10 @@ export class Metrics {
   readonly latency = new Histogram(LATENCY_BUCKETS)
   readonly firstByte = new Histogram(LATENCY_BUCKETS)
   readonly overhead = new Histogram(OVERHEAD_BUCKETS)
+  /** Session affinity results so far, for /status. */
+  readonly affinityCounts = { hit: 0, moved: 0, new: 0 }
+  /** The last finished requests that reached routing, for /status and the status page. */
+  readonly recent = new RecentRequests(20)
   /** Rendered label strings, built once per distinct combination: recording stays allocation-light. */
   private readonly labelCache = new Map<string, string>()
 
@@ -67,6 +72,7 @@ export class Metrics {
   /** A session's request: served by its remembered backend (hit), moved to another (moved), or the first (new). */
   recordAffinity(result: 'hit' | 'moved' | 'new'): void {
     this.affinity.add(this.labels(`a\0${result}`, () => ({ result })))
+    this.affinityCounts[result] += 1
   }
 
   recordFailover(from: string, reason: string): void {

@@ -5,6 +5,8 @@ import { NO_ATTEMPTS } from '../routing/routing-state.ts'
 import type { Store } from '../store/store.ts'
 import { labelsOf } from './histogram.ts'
 
+export type BackendState = 'ok' | 'cooling' | 'window_full' | 'disabled'
+
 /** Gauges computed at scrape time: each backend's state and each client's budget use. */
 export function renderState(backends: readonly BackendConfig[], clients: readonly ClientToken[], store: Store, nowMs: number): string {
   const lines = ['# HELP llmux_store_state 1 for the state the store is in now: ok, degraded (a shared store unreachable, serving on local state) or down.', '# TYPE llmux_store_state gauge']
@@ -28,7 +30,8 @@ export function renderState(backends: readonly BackendConfig[], clients: readonl
   return lines.join('\n')
 }
 
-function stateOf(backend: BackendConfig, store: Store, nowMs: number): string {
+/** A backend's state now: disabled, cooling (a cooldown), window_full (a rate window at its limit) or ok. */
+export function stateOf(backend: BackendConfig, store: Store, nowMs: number): BackendState {
   if (backend.provider.isDisabled) return 'disabled'
   if (isCoolingDown(store.routing.cooldowns, backend.id, nowMs)) return 'cooling'
   const attempts = store.routing.attempts.get(backend.id) ?? NO_ATTEMPTS

@@ -23,6 +23,7 @@ import { clientProtocols } from '../protocols/registry.ts'
 import { createGateway } from './create-gateway.ts'
 import { reloadGateway, type GatewayHolder, type ReloadResult } from './reload.ts'
 import { responses } from '../protocols/responses/index.ts'
+import { login, statusHtml, statusJson } from './status-routes.ts'
 
 export interface StartOptions {
   logger?: Logger
@@ -60,6 +61,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const store = options.store ?? openStore(config.store, { failure: config.storeFailure, log: logger })
   let requestCount = 0
   const now = options.now ?? Date.now
+  const startedAtMs = now()
   const parts = {
     logger,
     store,
@@ -98,6 +100,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       '/v1/completions': { POST: (request, server) => (server.timeout(request, 0), handleCompletions(holder.current, request)) },
       '/v1/models': { GET: (request) => models(holder.current, request) },
       '/metrics': { GET: (request) => metrics(holder.current, request) },
+      '/status': { GET: (request) => statusJson(holder.current, request, startedAtMs) },
+      '/': { GET: (request) => statusHtml(holder.current, request, startedAtMs) },
+      '/login': { POST: (request) => login(holder.current, request) },
     },
     fetch: (request) => notFound(request),
     error: (error) => {
