@@ -16,27 +16,15 @@ export interface RecentRequest {
 
 /** The last `capacity` finished requests, oldest overwritten first (a fixed ring, no growth). */
 export class RecentRequests {
-  private readonly ring: RecentRequest[] = []
+  private readonly ring: RequestRecord[] = []
   private next = 0
 
   constructor(readonly capacity = 20) {}
 
+  /** Keeps the record itself (a request log row: never prompt text); readers take only the fields above. */
   push(record: RequestRecord): void {
-    // Copy the named fields only: whatever else a record may carry never reaches the page.
-    const entry: RecentRequest = {
-      timeMs: record.timeMs,
-      client: record.client,
-      protocol: record.protocol,
-      requestedModel: record.requestedModel,
-      backend: record.backend,
-      status: record.status,
-      totalMs: record.totalMs,
-      inputTokens: record.inputTokens,
-      outputTokens: record.outputTokens,
-      costUsd: record.costUsd,
-    }
-    if (this.ring.length < this.capacity) this.ring.push(entry)
-    else this.ring[this.next] = entry
+    if (this.ring.length < this.capacity) this.ring.push(record)
+    else this.ring[this.next] = record
     this.next = (this.next + 1) % this.capacity
   }
 

@@ -48,17 +48,15 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   let carry: Buffer | undefined
   const parse = (bytes: Uint8Array) => parser.push(text.decode(bytes, { stream: true }))
   /** A chunk while the parser stands between events: parsed when it holds a marker, else only scanned. */
-  const skim = (chunk: Uint8Array): void => {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  const skim = (bytes: Buffer, boundary: number): void => {
     const before = carry
     carry = undefined
     // Only the held start of an event is joined to this chunk's first line (for the scans across the seam).
     const firstLineEnd = bytes.indexOf(10)
     const seam = before === undefined ? undefined : Buffer.concat([before, bytes.subarray(0, firstLineEnd === -1 ? bytes.length : firstLineEnd + 1)])
-    const isLarge = (before?.length ?? 0) + bytes.length > MAX_CARRY_BYTES && bytes.lastIndexOf(EVENT_END) === -1
+    const isLarge = (before?.length ?? 0) + bytes.length > MAX_CARRY_BYTES && boundary === -1
     // A CRLF stream has no \n\n boundaries: past this size the parser takes over rather than the carry growing.
     if (hasMarker(bytes) || (seam !== undefined && hasMarker(seam)) || isLarge) return parse(before === undefined ? bytes : Buffer.concat([before, bytes]))
-    const boundary = bytes.lastIndexOf(EVENT_END)
     if (boundary === -1) {
       carry = before === undefined ? Buffer.from(bytes) : Buffer.concat([before, bytes])
       return
@@ -68,14 +66,14 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
     if (complete < bytes.length) carry = Buffer.from(bytes.subarray(complete))
   }
   /** The parser is inside an event: it gets the chunk up to where that event ends, the rest is skimmed. */
-  const finishEvent = (chunk: Uint8Array): void => {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  const finishEvent = (bytes: Buffer, boundary: number): void => {
     const end = bytes.indexOf(EVENT_END)
     if (end === -1) return parse(bytes)
-    parse(bytes.subarray(0, end + EVENT_END.length))
-    const rest = bytes.subarray(end + EVENT_END.length)
+    const restStart = end + EVENT_END.length
+    parse(bytes.subarray(0, restStart))
+    const rest = bytes.subarray(restStart)
     if (rest.length === 0) return
-    if (parser.isBetweenEvents()) skim(rest)
+    if (parser.isBetweenEvents()) skim(rest, boundary < restStart ? -1 : boundary - restStart)
     else parse(rest)
   }
   const whole = new WholeEvents()
@@ -90,14 +88,16 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
         parser.push(text.decode(chunk, { stream: true }))
         return isBroken ? broken() : take()
       }
-      if (first === undefined) parse(chunk)
-      else if (parser.isBetweenEvents()) skim(chunk)
-      else finishEvent(chunk)
-      return isBroken ? broken() : whole.push(chunk)
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+      // Where the chunk's last event ends, found once for the skim and for what may go to the client.
+      const boundary = bytes.lastIndexOf(EVENT_END)
+      if (first === undefined) parse(bytes)
+      else if (parser.isBetweenEvents()) skim(bytes, boundary)
+      else finishEvent(bytes, boundary)
+      return isBroken ? broken() : whole.push(bytes, boundary)
     },
     hasStarted: () => first !== undefined || isBroken,
     earlyFailure() {
-      if (isBroken && first === undefined) return { status: 502, message: 'the upstream sent a stream event that is not JSON' }
       if (isBroken) return { status: 502, message: 'the upstream sent a stream event that is not JSON' }
       if (first === undefined || !probe.isError(first)) return undefined
       const { kind, message } = protocol.decodeError(200, first.data)
@@ -144,9 +144,11 @@ class WholeEvents {
   private held: Buffer | undefined
 
   /** The held start of an event and this chunk up to its last boundary, as pieces: nothing big is copied. */
-  push(chunk: Uint8Array): Outgoing {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-    const complete = Math.max(endAfter(bytes, EVENT_END), endAfter(bytes, CRLF_EVENT_END), this.seamEnd(bytes))
+  /** `boundary`: where the chunk's last `\n\n` begins (-1: none), already found by the caller. */
+  push(bytes: Buffer, boundary: number): Outgoing {
+    // A CRLF stream has no \n\n: only then is the chunk searched again for \r\n\r\n.
+    const lfEnd = boundary === -1 ? 0 : boundary + EVENT_END.length
+    const complete = Math.max(lfEnd === 0 ? endAfter(bytes, CRLF_EVENT_END) : lfEnd, this.seamEnd(bytes))
     const held = this.held
     if (complete === 0) {
       // No event ends in this chunk: it all waits (an event longer than a chunk).
