@@ -2,7 +2,7 @@ import { GatewayError } from '../../errors.ts'
 import { mergeUsage } from '../../ir/usage.ts'
 import type { Usage } from '../../ir/usage.ts'
 import type { Protocol } from '../../protocols/protocol.ts'
-import { formatSse } from '../../sse/format-sse.ts'
+import { dropEvents } from '../../sse/drop-events.ts'
 import { hasMalformedDataBytes, isMalformedValue } from '../../sse/malformed-data.ts'
 import { type SseEvent, SseParser } from '../../sse/parse-sse.ts'
 import type { StreamEnd, StreamTransform } from './open-stream.ts'
@@ -14,7 +14,7 @@ import type { Outgoing } from './relay-stream.ts'
  * end on an event boundary, skip the parser (a cheap scan still checks that their data lines are JSON).
  * An event that is not JSON ends the stream with the protocol's error event instead of being relayed
  * (before the first event: a failure that can still fail over). With `dropsUsageChunk` (llmux asked for
- * usage the client did not), events are re-emitted one by one (same text) without the usage-only one.
+ * usage the client did not), the usage-only event is cut out of the bytes that hold it; the rest passes as it came.
  */
 const EVENT_END = Buffer.from('\n\n')
 const MAX_CARRY_BYTES = 64 * 1024
@@ -26,8 +26,7 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   let isComplete = false
   let errorMessage: string | undefined
   let isBroken = false
-  const reemitted: string[] | undefined = dropsUsageChunk ? [] : undefined
-  const isUsageOnly = probe.usageRequest?.isUsageOnly
+  const isUsageOnly = dropsUsageChunk ? probe.usageRequest?.isUsageOnly : undefined
   const parser = new SseParser((event) => {
     if (isMalformedValue(event.data)) {
       isBroken = true
@@ -36,7 +35,6 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
     first ??= event
     if (probe.isTerminal(event)) isComplete = true
     mergeUsage(usage, protocol.usageOfEvent(event))
-    if (reemitted && !isUsageOnly?.(event)) reemitted.push(formatSse(event.data, event.event))
   })
   const text = new TextDecoder()
   const markers = probe.markers.map((marker) => Buffer.from(marker))
@@ -76,25 +74,45 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
     if (parser.isBetweenEvents()) skim(rest, boundary < restStart ? -1 : boundary - restStart)
     else parse(rest)
   }
+  /**
+   * Before the first event: the parser reads event by event until it has one, and the rest of the chunk
+   * is skimmed like any other (a fast upstream's first chunk can hold a large part of the answer).
+   */
+  const parseFirst = (bytes: Buffer, boundary: number): void => {
+    let from = 0
+    while (first === undefined && !isBroken) {
+      const end = bytes.indexOf(EVENT_END, from)
+      if (end === -1) return parse(from === 0 ? bytes : bytes.subarray(from))
+      parse(bytes.subarray(from, end + EVENT_END.length))
+      from = end + EVENT_END.length
+    }
+    if (from === bytes.length || isBroken) return
+    const rest = bytes.subarray(from)
+    if (parser.isBetweenEvents()) skim(rest, boundary < from ? -1 : boundary - from)
+    else parse(rest)
+  }
   const whole = new WholeEvents()
-  const take = () => reemitted!.splice(0).join('')
+  /** Whole events on their way out, without the usage-only one llmux asked for (only text holding usage is decoded). */
+  const withoutUsageOnly = (out: Outgoing): Outgoing => {
+    if (isUsageOnly === undefined) return out
+    const pieces = typeof out === 'string' || out instanceof Uint8Array ? [out] : out
+    if (!pieces.some((piece) => (typeof piece === 'string' ? piece.includes(USAGE_HINT) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).indexOf(USAGE_HINT) !== -1))) return out
+    const text = pieces.map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('utf8'))).join('')
+    return dropEvents(text, USAGE_HINT, isUsageOnly)
+  }
   const broken = (): string => {
     errorMessage = 'the upstream sent a stream event that is not JSON'
     return protocol.encodeStreamError(new GatewayError('bad_gateway', errorMessage))
   }
   return {
     push(chunk) {
-      if (reemitted) {
-        parser.push(text.decode(chunk, { stream: true }))
-        return isBroken ? broken() : take()
-      }
       const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
       // Where the chunk's last event ends, found once for the skim and for what may go to the client.
       const boundary = bytes.lastIndexOf(EVENT_END)
-      if (first === undefined) parse(bytes)
+      if (first === undefined) parseFirst(bytes, boundary)
       else if (parser.isBetweenEvents()) skim(bytes, boundary)
       else finishEvent(bytes, boundary)
-      return isBroken ? broken() : whole.push(bytes, boundary)
+      return isBroken ? broken() : withoutUsageOnly(whole.push(bytes, boundary))
     },
     hasStarted: () => first !== undefined || isBroken,
     earlyFailure() {
@@ -108,14 +126,13 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
       if (carry !== undefined) parse(carry)
       parser.push(text.decode())
       parser.end()
-      const rest = reemitted ? take() : ''
       // The upstream ended inside an event (what the parser flushed at the end was not JSON): cut short.
       if (isBroken) isComplete = false
       // A complete stream may end without a last blank line; a cut one leaves half an event, never sent.
       const held = whole.end()
-      if (isComplete) return rest + held
+      if (isComplete) return withoutUsageOnly(held) as string
       errorMessage = 'upstream stream ended before it finished'
-      return rest + protocol.encodeStreamError(new GatewayError('bad_gateway', errorMessage))
+      return protocol.encodeStreamError(new GatewayError('bad_gateway', errorMessage))
     },
     fail(error) {
       errorMessage = error.message
@@ -179,6 +196,8 @@ class WholeEvents {
 }
 
 const CRLF_EVENT_END = Buffer.from('\r\n\r\n')
+/** Text every usage-bearing event holds: only pieces with it are searched for the usage-only event. */
+const USAGE_HINT = '"usage"'
 const EMPTY = new Uint8Array(0)
 
 /** The index just past the last `boundary` in `bytes`, or 0. */

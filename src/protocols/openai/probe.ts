@@ -9,13 +9,26 @@ import type { PassthroughProbe } from '../protocol.ts'
 export const probe: PassthroughProbe = {
   isTerminal: (event) => event.data === '[DONE]',
   isError: (event) => event.data.startsWith('{"error"'),
-  markers: ['"usage"', '[DONE]', '"error"'],
+  // `"usage":null` rides on every chunk once usage is asked for: only an object is worth parsing.
+  markers: ['"usage":{', '"usage": {', '[DONE]', '"error"'],
   usageRequest: {
     fieldsFor(json) {
       if (json.stream !== true) return undefined
       const options = typeof json.stream_options === 'object' && json.stream_options !== null ? (json.stream_options as Record<string, unknown>) : {}
       return options.include_usage === true ? undefined : { stream_options: { ...options, include_usage: true } }
     },
-    isUsageOnly: (event: SseEvent) => event.data.includes('"choices":[]') && event.data.includes('"usage"'),
+    isUsageOnly: (event: SseEvent) => {
+      const json = parsedObject(event.data)
+      return json !== undefined && Array.isArray(json.choices) && json.choices.length === 0 && typeof json.usage === 'object' && json.usage !== null
+    },
   },
+}
+
+function parsedObject(data: string): Record<string, unknown> | undefined {
+  try {
+    const json: unknown = JSON.parse(data)
+    return typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
 }
