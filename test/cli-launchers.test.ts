@@ -1,11 +1,13 @@
 import { afterAll, expect, test } from 'bun:test'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { runCli, startCli } from './helpers/run-cli.ts'
 import { claudeBinary } from './claude-code/run-claude.ts'
 import { codexBinary } from './codex/run-codex.ts'
+import { startMockUpstream } from './helpers/mock-upstream.ts'
+import { PATCH_CONTENT, PATCH_FILE, offeredTools, tagOf, upstreamHandler } from './codex/upstreams.ts'
 
 /** `llmux env`, `llmux claude`, `llmux codex` (SPEC §2), spawned as a user would run them. */
 const scratch = mkdtempSync(path.join(tmpdir(), 'llmux-launchers-'))
@@ -55,8 +57,16 @@ test('llmux env prints the exports for claude, openai and codex, with and withou
     expect(lines[1]).toContain(`-c 'model_providers.llmux.wire_api="responses"'`)
     expect(lines[1]).toContain(`-c 'model_providers.llmux.env_key="LLMUX_API_KEY"'`)
     expect(lines[1]).toContain('-c model_providers.llmux.supports_websockets=false')
+    expect(lines[1]).toContain(`-c 'model_providers.llmux.model_catalog_url="http://127.0.0.1:${port}/v1/models"'`)
+    expect(lines[1]).toContain('-c features.api_key_model_discovery=true')
     expect(lines[1]).toContain(`-c 'model_provider="llmux"'`)
+    // The mock backend takes any model name, so llmux's catalog lists the plain name llmux routes.
+    expect(lines[1]).toContain(`-c 'model="gpt-5.5"'`)
   }
+  // A backend that takes only the names it matches: the default is a name llmux's catalog does list.
+  const matching = path.join(scratch, 'env-matching.toml')
+  writeFileSync(matching, '[provider.mock]\ntype = "mock"\n[[backend]]\nmodel = "mock:echo"\nmodel_match = ["claude-*"]\n')
+  expect((await runCli(['env', 'codex', '-c', matching])).stdout).toContain(`-c 'model="mock:echo"'`)
   const unknown = await runCli(['env', 'cursor', '-c', plain])
   expect(unknown.code).toBe(1)
   expect(unknown.stderr.trim().split('\n')).toHaveLength(1)
@@ -131,23 +141,61 @@ test('llmux claude -p runs the real Claude Code through a mock backend', async (
   expect(await isListening(port)).toBe(false)
 }, 120_000)
 
-test('llmux codex exec runs the real Codex CLI through a mock backend, leaving its config.toml alone', async () => {
-  const port = await freePort()
-  const config = writeConfig('codex.toml', port)
+/** The user's own Codex config: offline settings only, no provider (llmux codex brings that on the command line). */
+const USER_CODEX_CONFIG = 'check_for_update_on_startup = false\n\n[features]\nplugins = false\nremote_plugin = false\nplugin_sharing = false\nin_app_updates = false\n\n[analytics]\nenabled = false\n\n[feedback]\nenabled = false\n\n[history]\npersistence = "none"\n'
+
+/** A scratch HOME whose ~/.codex holds USER_CODEX_CONFIG, and `llmux codex -c CONFIG exec … PROMPT` run in it. */
+async function llmuxCodexExec(config: string, prompt: string) {
   const home = mkdtempSync(path.join(scratch, 'codex-home-'))
   const codexHome = path.join(home, '.codex')
   mkdirSync(codexHome)
-  // The user's own config: offline settings only, no provider (llmux codex brings that on the command line).
-  const userConfig = 'check_for_update_on_startup = false\n\n[features]\nplugins = false\nremote_plugin = false\nplugin_sharing = false\nin_app_updates = false\n\n[analytics]\nenabled = false\n\n[feedback]\nenabled = false\n\n[history]\npersistence = "none"\n'
-  writeFileSync(path.join(codexHome, 'config.toml'), userConfig)
+  writeFileSync(path.join(codexHome, 'config.toml'), USER_CODEX_CONFIG)
   const result = await runCli(
-    ['codex', '-c', config, 'exec', '--json', '--skip-git-repo-check', '--ephemeral', '--dangerously-bypass-approvals-and-sandbox', '--color', 'never', 'say hi'],
+    ['codex', '-c', config, 'exec', '--json', '--skip-git-repo-check', '--ephemeral', '--dangerously-bypass-approvals-and-sandbox', '--color', 'never', prompt],
     { cwd: home, env: { LLMUX_CODEX_BIN: codexBinary(), SHELL: '/bin/bash', LANG: 'C.UTF-8', HOME: home, TMPDIR: home, CODEX_HOME: codexHome } },
   )
+  return { result, home, codexHome }
+}
+
+test('llmux codex exec runs the real Codex CLI through a mock backend, leaving its config.toml alone', async () => {
+  const port = await freePort()
+  const config = writeConfig('codex.toml', port)
+  const { result, codexHome } = await llmuxCodexExec(config, 'say hi')
   expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0)
   const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; item?: { type: string; text?: string } })
   const message = events.find((event) => event.type === 'item.completed' && event.item?.type === 'agent_message')
   expect(message?.item?.text).toContain('mock: say hi')
-  expect(await Bun.file(path.join(codexHome, 'config.toml')).text()).toBe(userConfig)
+  expect(await Bun.file(path.join(codexHome, 'config.toml')).text()).toBe(USER_CODEX_CONFIG)
   expect(await isListening(port)).toBe(false)
+}, 120_000)
+
+test("llmux codex makes the real Codex take llmux's model catalog: fetched from llmux, its prompt and freeform apply_patch used", async () => {
+  const upstream = startMockUpstream(upstreamHandler('chat'))
+  try {
+    const port = await freePort()
+    const config = path.join(scratch, 'codex-catalog.toml')
+    writeFileSync(config, `port = ${port}\nstore = "memory"\n[provider.up]\ntype = "openai"\nbase_url = "${upstream.url}/v1"\napi_key = "test-upstream-key"\n` +
+      '[[backend]]\nmodel = "up:gpt-upstream"\ncontext = 400000\nthinking = true\nvision = true\n[tokens]\nlaptop = "sk-laptop"\n')
+    const { result, home, codexHome } = await llmuxCodexExec(config, `${tagOf('patch')} Add ${PATCH_FILE}.`)
+    const explain = `${result.stdout}\n${result.stderr}\nupstream saw:\n${upstream.seen.map((request) => request.bodyText.slice(0, 600)).join('\n')}`
+    expect(result.code, explain).toBe(0)
+    // Codex asked llmux for its catalog (with the [tokens] key: llmux answers /v1/models to no one else) and
+    // keeps what it got: llmux's entries, no model of its own bundled catalog.
+    const cache = JSON.parse(readFileSync(path.join(codexHome, 'models_cache.json'), 'utf8')) as { models: { slug: string; model_messages: { instructions_template: string } }[] }
+    expect(cache.models.map((model) => model.slug)).toEqual(['gpt-5.5', 'up:gpt-upstream'])
+    // The run used that catalog's entry for gpt-5.5: its base_instructions (kept by Codex as its instructions
+    // template) open the system prompt the backend got, and its freeform apply_patch was offered, called by
+    // the backend, and applied by Codex.
+    const first = upstream.seen[0]!.body as { messages: { role: string; content: unknown }[] }
+    const system = first.messages.find((message) => message.role === 'system')?.content
+    const systemText = typeof system === 'string' ? system : JSON.stringify(system)
+    expect(systemText, explain).toStartWith(cache.models[0]!.model_messages.instructions_template)
+    expect(systemText).toStartWith('You are Codex, a coding agent working in the user\'s workspace through the Codex CLI.')
+    expect(offeredTools(upstream.seen[0]!.body)).toContain('apply_patch')
+    expect(readFileSync(path.join(home, PATCH_FILE), 'utf8')).toBe(PATCH_CONTENT)
+    expect(await Bun.file(path.join(codexHome, 'config.toml')).text()).toBe(USER_CODEX_CONFIG)
+    expect(await isListening(port)).toBe(false)
+  } finally {
+    await upstream.stop()
+  }
 }, 120_000)

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.ts'
+import { CODEX_ROUTED_MODEL, codexCatalog } from '../gateway/codex-catalog.ts'
 
 /** The agents llmux can point at itself (SPEC §2: `llmux env`, `llmux claude`, `llmux codex`). */
 export type AgentTool = 'claude' | 'codex' | 'openai'
@@ -6,8 +7,8 @@ export const AGENT_TOOLS: readonly AgentTool[] = ['claude', 'codex', 'openai']
 
 /** The environment variable Codex reads its llmux key from (`env_key` of the provider block). */
 export const CODEX_KEY_ENV = 'LLMUX_API_KEY'
-/** A model name Codex knows, so it offers its freeform apply_patch tool (SPEC §2). */
-export const CODEX_DEFAULT_MODEL = 'gpt-5.5'
+/** The model `llmux codex` asks for when the user chose none, if llmux's catalog lists it (SPEC §2). */
+export const CODEX_DEFAULT_MODEL = CODEX_ROUTED_MODEL
 
 /** Where a client reaches the llmux of this config: a wildcard bind address is reached on loopback. */
 export function llmuxBaseUrl(config: Config): string {
@@ -24,7 +25,14 @@ export function agentToken(config: Config, fallback: string): string {
   return config.tokens[0]?.key ?? fallback
 }
 
-/** Codex `-c` overrides that define and select the `llmux` provider, never touching the user's config.toml. */
+/**
+ * Codex `-c` overrides that define and select the `llmux` provider, never touching the user's config.toml.
+ * `model_catalog_url` makes Codex 0.171 fetch llmux's catalog (`GET /v1/models?client_version=…`, with the
+ * `env_key` token) and take it as the whole model list: for a provider whose key comes from `env_key`, Codex
+ * fetches a catalog only when the provider has a `model_catalog_url` and the `api_key_model_discovery`
+ * feature is on (on by default in 0.171, off by default in earlier releases, so it is set here), and
+ * otherwise keeps its bundled catalog (codex-rs models-manager/src/manager.rs, `OpenAiModelsManager::refresh_available_models`).
+ */
 export function codexProviderOverrides(baseUrl: string): string[] {
   const settings = [
     `model_providers.llmux.name="llmux"`,
@@ -32,9 +40,23 @@ export function codexProviderOverrides(baseUrl: string): string[] {
     `model_providers.llmux.wire_api="responses"`,
     `model_providers.llmux.env_key="${CODEX_KEY_ENV}"`,
     `model_providers.llmux.supports_websockets=false`,
+    `model_providers.llmux.model_catalog_url=${JSON.stringify(`${baseUrl}/v1/models`)}`,
+    `features.api_key_model_discovery=true`,
     `model_provider="llmux"`,
   ]
   return settings.flatMap((setting) => ['-c', setting])
+}
+
+/**
+ * The model `llmux codex` picks when the user chose none: one of llmux's catalog, which Codex takes as its
+ * whole model list (a name outside it gets no apply_patch tool). CODEX_DEFAULT_MODEL, a plain name llmux
+ * routes by its rules, when the catalog lists it (some backend accepts it); else the catalog's first
+ * backend id; CODEX_DEFAULT_MODEL again when no backend can serve at all.
+ */
+export function codexDefaultModel(config: Config): string {
+  const routable = config.backends.filter((backend) => !backend.provider.isDisabled && !backend.isEmbeddings)
+  const slugs = codexCatalog(routable).models.map((model) => String(model.slug))
+  return slugs.includes(CODEX_DEFAULT_MODEL) ? CODEX_DEFAULT_MODEL : (slugs[0] ?? CODEX_DEFAULT_MODEL)
 }
 
 /** Whether Codex arguments already choose a model (`-m`, `--model`, or a `-c model=…` override). */
@@ -45,9 +67,9 @@ export function choosesModel(args: readonly string[]): boolean {
 }
 
 /** The Codex command line: the provider overrides, a model when the user chose none, then the user's args. */
-export function codexArgs(baseUrl: string, userArgs: readonly string[]): string[] {
+export function codexArgs(baseUrl: string, userArgs: readonly string[], defaultModel = CODEX_DEFAULT_MODEL): string[] {
   // `-c model=…` rather than `-m`: root-level `-c` reaches every subcommand (`exec`, `resume` …), `-m` does not.
-  const model = choosesModel(userArgs) ? [] : ['-c', `model=${JSON.stringify(CODEX_DEFAULT_MODEL)}`]
+  const model = choosesModel(userArgs) ? [] : ['-c', `model=${JSON.stringify(defaultModel)}`]
   return [...codexProviderOverrides(baseUrl), ...model, ...userArgs]
 }
 
@@ -63,7 +85,7 @@ export function envLines(tool: AgentTool, config: Config): string[] {
   const baseUrl = llmuxBaseUrl(config)
   const exports = Object.entries(agentEnv(tool, config, baseUrl)).map(([name, value]) => `export ${name}=${shellQuote(value)}`)
   if (tool !== 'codex') return exports
-  const overrides = codexArgs(baseUrl, []).map((arg) => (arg === '-c' ? arg : shellQuote(arg))).join(' ')
+  const overrides = codexArgs(baseUrl, [], codexDefaultModel(config)).map((arg) => (arg === '-c' ? arg : shellQuote(arg))).join(' ')
   return [...exports, `# then run: codex ${overrides}`, '# (or `llmux codex`, which does this for you)']
 }
 

@@ -4,7 +4,7 @@ import { createLogger } from '../logger.ts'
 import { startServer } from '../server/start-server.ts'
 import { CliError } from './command.ts'
 import { loadCliConfig } from './load-cli-config.ts'
-import { agentEnv, codexArgs, llmuxBaseUrl } from './agent-settings.ts'
+import { agentEnv, codexArgs, codexDefaultModel, llmuxBaseUrl } from './agent-settings.ts'
 
 /** An agent `llmux claude` / `llmux codex` runs: its command name and the env var that overrides it. */
 export interface AgentSpec {
@@ -111,7 +111,7 @@ export async function launchAgent(spec: AgentSpec, args: readonly string[]): Pro
   const binary = agentBinary(spec)
   const llmux = await ensureLlmux(config)
   try {
-    const command = [binary, ...(spec.tool === 'codex' ? codexArgs(llmux.baseUrl, agentArgs) : agentArgs)]
+    const command = [binary, ...(spec.tool === 'codex' ? codexArgs(llmux.baseUrl, agentArgs, codexDefaultModel(config)) : agentArgs)]
     return await runAgent(command, { ...process.env, ...agentEnv(spec.tool, config, llmux.baseUrl) })
   } finally {
     await llmux.stop()

@@ -1,11 +1,23 @@
 import type { BackendConfig } from '../config/config.ts'
 
 /**
+ * The plain model name `llmux codex` asks for when the user picks none (SPEC §2). It is routed by llmux's
+ * rules like any plain name, and listed in the catalog below so that Codex, which takes llmux's catalog as
+ * the whole truth, still knows it (and so offers apply_patch for it).
+ */
+export const CODEX_ROUTED_MODEL = 'gpt-5.5'
+
+/**
  * GET /v1/models as Codex asks for it (`?client_version=…`): its own catalog shape, `{ models: [...] }`
  * (SPEC §4, §7.2), one entry per name a client may ask for: each backend's "provider:model" id, and each
  * literal name in its `model_match` (a name like "gpt-5.5" that people route to it). The context window is
  * the backend's real one; apply_patch is offered freeform and the shell as `exec_command`, as Codex does for
  * its own models; reasoning levels only where the backend thinks.
+ *
+ * When no backend names CODEX_ROUTED_MODEL literally but some accept it (no `model_match`, or a glob that
+ * matches it), it comes first, as the name llmux routes: the largest context window among those backends
+ * (llmux moves a conversation that outgrows one to a larger one), reasoning and images when any of them has
+ * them. Codex picks the first entry as its default when nothing chooses a model.
  */
 export function codexCatalog(backends: readonly BackendConfig[]): { models: Record<string, unknown>[] } {
   const seen = new Set<string>()
@@ -14,11 +26,34 @@ export function codexCatalog(backends: readonly BackendConfig[]): { models: Reco
     for (const slug of [backend.id, ...backend.modelMatch.filter(isLiteral)]) {
       if (seen.has(slug)) continue
       seen.add(slug)
-      models.push(entryOf(slug, backend, models.length))
+      models.push(entryOf(slug, traitsOf(backend)))
     }
   }
-  return { models }
+  const accepting = backends.filter((backend) => backend.matchesModel === undefined || backend.matchesModel(CODEX_ROUTED_MODEL))
+  if (!seen.has(CODEX_ROUTED_MODEL) && accepting.length > 0) {
+    models.unshift(entryOf(CODEX_ROUTED_MODEL, {
+      description: `any of ${accepting.map((backend) => backend.id).join(', ')}, as llmux routes it`,
+      context: Math.max(...accepting.map((backend) => backend.context)),
+      thinking: accepting.some((backend) => backend.thinking),
+      vision: accepting.some((backend) => backend.vision),
+    }))
+  }
+  return { models: models.map((model, priority) => ({ ...model, priority })) }
 }
+
+interface EntryTraits {
+  description: string
+  context: number
+  thinking: boolean
+  vision: boolean
+}
+
+const traitsOf = (backend: BackendConfig): EntryTraits => ({
+  description: `${backend.id} through llmux`,
+  context: backend.context,
+  thinking: backend.thinking,
+  vision: backend.vision,
+})
 
 const isLiteral = (glob: string) => !/[*?[\]{}!]/.test(glob)
 
@@ -38,28 +73,28 @@ const LEVELS = [
   { effort: 'high', description: 'Greater reasoning depth' },
 ]
 
-function entryOf(slug: string, backend: BackendConfig, priority: number): Record<string, unknown> {
+function entryOf(slug: string, traits: EntryTraits): Record<string, unknown> {
   return {
     slug,
     display_name: slug,
-    description: `${backend.id} through llmux`,
-    default_reasoning_level: backend.thinking ? 'medium' : null,
-    supported_reasoning_levels: backend.thinking ? LEVELS : [],
+    description: traits.description,
+    default_reasoning_level: traits.thinking ? 'medium' : null,
+    supported_reasoning_levels: traits.thinking ? LEVELS : [],
     shell_type: 'shell_command',
     visibility: 'list',
     supported_in_api: true,
-    priority,
+    priority: 0,
     upgrade: null,
     base_instructions: BASE_INSTRUCTIONS,
-    supports_reasoning_summaries: backend.thinking,
+    supports_reasoning_summaries: traits.thinking,
     support_verbosity: false,
     default_verbosity: null,
     apply_patch_tool_type: 'freeform',
     truncation_policy: { mode: 'tokens', limit: 10_000 },
     supports_parallel_tool_calls: true,
-    context_window: backend.context,
+    context_window: traits.context,
     experimental_supported_tools: [],
-    input_modalities: backend.vision ? ['text', 'image'] : ['text'],
+    input_modalities: traits.vision ? ['text', 'image'] : ['text'],
     prefer_websockets: false,
   }
 }

@@ -31,9 +31,11 @@ export interface CodexOptions {
   /** The key, sent as `Authorization: Bearer …`. */
   apiKey?: string
   /**
-   * How Codex gets the key: 'env' (`env_key`, the usual setup; Codex then never fetches `/models` and
-   * uses its bundled catalog) or 'command' (`[model_providers.llmux.auth] command`: Codex then also
-   * fetches `GET {base_url}/models?client_version=…` and uses the served catalog).
+   * How Codex gets the key: 'env' (`env_key`, the usual setup; Codex then fetches no `/models` and uses its
+   * bundled catalog, unless `providerConfig` sets `model_catalog_url`, as `llmux codex` does: then it fetches
+   * that URL with `?client_version=…` and takes the served catalog) or 'command'
+   * (`[model_providers.llmux.auth] command`: Codex then also fetches `GET {base_url}/models?client_version=…`
+   * and uses the served catalog).
    */
   auth?: 'env' | 'command'
   /** `supports_websockets` of the provider (default false: Codex then only uses HTTP POST). */
