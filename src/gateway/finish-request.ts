@@ -65,7 +65,7 @@ export function finishRequest(gateway: Gateway, record: RequestRecord, outcome: 
     gateway.store.recordRequest(finished)
     gateway.metrics.recent.push(finished)
   }
-  gateway.metrics.record({ ...finished, overheadMs: record.overheadMs })
+  gateway.metrics.record(finished, record.overheadMs)
   if (gateway.logger.isInfo) gateway.logger.info(completionLine(record, outcome, totalMs, costUsd))
 }
 

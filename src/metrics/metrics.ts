@@ -5,8 +5,6 @@ import { RecentRequests } from './recent-requests.ts'
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1]
 
-/** One finished request as the store records it, plus llmux's own time for the overhead histogram. */
-export type FinishedRequest = RequestRecord & { overheadMs?: number }
 
 /** What went wrong, coarsely, for llmux_errors_total. */
 export function errorClassOf(status: number, isCutShort: boolean): string | undefined {
@@ -43,7 +41,8 @@ export class Metrics {
     return labels
   }
 
-  record(request: FinishedRequest): void {
+  /** One finished request as the store records it, and llmux's own time for the overhead histogram. */
+  record(request: RequestRecord, overheadMs?: number): void {
     const backend = request.backend ?? 'none'
     const status = String(request.status)
     this.requests.add(this.labels(`r\0${request.protocol}\0${backend}\0${status}`, () => ({ protocol: request.protocol, backend, status })))
@@ -62,7 +61,7 @@ export class Metrics {
       this.latency.observe(byBackend, request.totalMs / 1000)
       if (request.firstByteMs !== undefined) this.firstByte.observe(byBackend, request.firstByteMs / 1000)
     }
-    if (request.overheadMs !== undefined) this.overhead.observe('', request.overheadMs / 1000)
+    if (overheadMs !== undefined) this.overhead.observe('', overheadMs / 1000)
   }
 
   private addTokens(backend: string, kind: string, count: number | undefined): void {

@@ -44,16 +44,17 @@ export function selectBackends(
   const context = { purpose: options.purpose ?? 'chat', exclude: options.exclude, minContext: options.minContext, nowMs }
   const fitting: BackendConfig[] = []
   const skipped: Skipped[] = []
-  const problemsById = new Map<string, readonly Problem[]>()
+  let problemsById: Map<string, readonly Problem[]> | undefined
   for (const backend of backends) {
     const problems = problemsOf(backend, needs, state, context)
     if (problems.length === 0) fitting.push(backend)
     else {
+      problemsById ??= new Map()
       problemsById.set(backend.id, problems)
       skipped.push({ backend, reason: reasonOf(problems), freesInMs: freesInMsOf(problems) })
     }
   }
-  if (fitting.length === 0) return { ...rejectionOf(needs, backends, problemsById, options.minContext), skipped }
+  if (fitting.length === 0) return { ...rejectionOf(needs, backends, problemsById ?? new Map(), options.minContext), skipped }
   return { kind: 'ok', candidates: orderOf(fitting, needs.model, options), skipped }
 }
 
@@ -62,13 +63,19 @@ export function selectBackends(
  * order), fallbacks last. A session's backend that does not fit is simply not among `fitting`.
  */
 function orderOf(fitting: BackendConfig[], model: string, options: RouteOptions): BackendConfig[] {
-  const isFirst = (backend: BackendConfig) => backend.id === model || backend.id === options.preferred
-  const named = fitting.filter((backend) => backend.id === model)
-  const sticky = fitting.filter((backend) => backend.id === options.preferred && backend.id !== model)
-  if (sticky.length > 0) named.push(...sticky)
-  const rest = fitting.filter((backend) => !isFirst(backend))
-  const main = rest.filter((backend) => !backend.isFallback)
-  const fallbacks = rest.filter((backend) => backend.isFallback)
+  // One candidate (the common case): nothing to order.
+  if (fitting.length === 1) return fitting
+  const named: BackendConfig[] = []
+  const main: BackendConfig[] = []
+  const fallbacks: BackendConfig[] = []
+  let sticky: BackendConfig | undefined
+  for (const backend of fitting) {
+    if (backend.id === model) named.push(backend)
+    else if (backend.id === options.preferred) sticky = backend
+    else if (backend.isFallback) fallbacks.push(backend)
+    else main.push(backend)
+  }
+  if (sticky !== undefined) named.push(sticky)
   const ordered = options.routing === 'weighted' ? weightedOrder(main, options.random) : main
   return [...named, ...ordered, ...fallbacks]
 }

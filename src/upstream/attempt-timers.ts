@@ -4,22 +4,53 @@
  */
 export interface AttemptSignal {
   readonly signal: AbortSignal
-  readonly isTimedOut: () => boolean
-  readonly isClientGone: () => boolean
+  isTimedOut(): boolean
+  isClientGone(): boolean
   /** The first byte/event arrived: from now on only stream_idle_timeout applies. */
-  readonly disarm: () => void
+  disarm(): void
   /** The attempt is over and its upstream answer was read to the end: nothing to abort. */
-  readonly release: () => void
+  release(): void
   /** Stop the upstream request (failure, cut stream). */
-  readonly abort: () => void
+  abort(): void
 }
 
-interface Pending {
-  controller: AbortController
-  client: AbortSignal
-  /** performance.now() after which the first byte is late; Infinity once disarmed. */
-  deadline: number
-  isTimedOut: boolean
+/** One attempt: its own abort controller, watched by the gateway's one timer (methods, not closures: one object per attempt). */
+class Attempt implements AttemptSignal {
+  readonly controller = new AbortController()
+  /** Set when the first byte was late. */
+  isLate = false
+
+  constructor(
+    private readonly timers: AttemptTimers,
+    readonly client: AbortSignal,
+    /** performance.now() after which the first byte is late; Infinity once disarmed. */
+    public deadline: number,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal
+  }
+
+  isTimedOut(): boolean {
+    return this.isLate
+  }
+
+  isClientGone(): boolean {
+    return this.client.aborted
+  }
+
+  disarm(): void {
+    this.deadline = Infinity
+  }
+
+  release(): void {
+    this.timers.forget(this)
+  }
+
+  abort(): void {
+    this.timers.forget(this)
+    this.controller.abort()
+  }
 }
 
 /**
@@ -29,35 +60,27 @@ interface Pending {
  * Real time (performance.now), whatever clock the gateway routes with.
  */
 export class AttemptTimers {
-  private readonly pending = new Set<Pending>()
+  private readonly pending = new Set<Attempt>()
   private timer: ReturnType<typeof setInterval> | undefined
 
   constructor(private readonly tickMs = 50) {}
 
   start(client: AbortSignal, firstByteTimeoutMs: number): AttemptSignal {
-    const entry: Pending = { controller: new AbortController(), client, deadline: performance.now() + firstByteTimeoutMs, isTimedOut: false }
+    const entry = new Attempt(this, client, performance.now() + firstByteTimeoutMs)
     this.pending.add(entry)
     if (this.timer === undefined) {
       this.timer = setInterval(() => this.tick(), this.tickMs)
       this.timer.unref?.()
     }
-    const release = () => {
-      this.pending.delete(entry)
-      if (this.pending.size === 0 && this.timer !== undefined) {
-        clearInterval(this.timer)
-        this.timer = undefined
-      }
-    }
-    return {
-      signal: entry.controller.signal,
-      isTimedOut: () => entry.isTimedOut,
-      isClientGone: () => client.aborted,
-      disarm: () => void (entry.deadline = Infinity),
-      release,
-      abort: () => {
-        release()
-        entry.controller.abort()
-      },
+    return entry
+  }
+
+  /** The attempt needs no more watching. */
+  forget(entry: Attempt): void {
+    this.pending.delete(entry)
+    if (this.pending.size === 0 && this.timer !== undefined) {
+      clearInterval(this.timer)
+      this.timer = undefined
     }
   }
 
@@ -67,7 +90,7 @@ export class AttemptTimers {
       // The client left: stop the upstream (SPEC §6: no failover follows).
       if (entry.client.aborted) entry.controller.abort()
       else if (now >= entry.deadline) {
-        entry.isTimedOut = true
+        entry.isLate = true
         entry.controller.abort()
       } else continue
       this.pending.delete(entry)

@@ -59,7 +59,9 @@ const earlyFailureOf = (attempt: AttemptSignal): UpstreamFailure =>
  * returned `ended` settles once with how the stream ended.
  */
 export async function openStream(upstream: Response, transform: StreamTransform, attempt: AttemptSignal, options: StreamOptions): Promise<OpenedStream> {
-  const chunks = upstream.body![Symbol.asyncIterator]()
+  // The reader itself, not the stream's async iterator: one promise per chunk instead of two.
+  const reader = upstream.body!.getReader()
+  const chunks: AsyncIterator<Uint8Array> = { next: () => reader.read() as Promise<IteratorResult<Uint8Array>> }
   const head: (string | Uint8Array)[] = []
   let hasEnded = false
   try {
