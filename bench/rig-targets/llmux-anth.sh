@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # llmux with an Anthropic upstream (Anthropic passthrough, OpenAI->Anthropic); from a project checkout: LLMUX_DIR=/path/to/checkout bench/run.sh llmux
-# Runs: bun bin/llmux start --config FILE --port PORT, with one OpenAI-style provider at the mock.
-# LLMUX_ROUTES overrides the routes measured (default: both front doors). LLMUX_STORE sets `store`
-# (default: llmux's own default); LLMUX_EXTRA_TOML is appended to the generated config.
+# Runs: bun bin/llmux start --config FILE --port PORT, with one Anthropic-type provider at the mock;
+# routes: anthropic (passthrough) and openai>anthropic.
 source "$(dirname "$0")/lib/common.sh"
 [[ -n "${LLMUX_DIR:-}" ]] || die "LLMUX_DIR is not set: point it at an llmux checkout (it must contain bin/llmux)"
 ENTRY=bin/llmux; [[ -e "$LLMUX_DIR/$ENTRY" ]] || ENTRY=bin/llmux.ts
