@@ -1,3 +1,5 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
 
@@ -21,9 +23,13 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Reco
   return { code, stdout, stderr }
 }
 
-/** Starts `llmux start …` and resolves with its address once it prints the listening line. */
+/**
+ * Starts `llmux start …` and resolves with its address once it prints the listening line. It runs in a
+ * fresh temporary directory, so a config's default or relative store (`llmux.db`) never lands in the checkout.
+ */
 export async function startCli(args: string[], options: { env?: Record<string, string> } = {}): Promise<{ url: string; child: Subprocess<'ignore', 'pipe', 'pipe'>; output: () => string }> {
   const child = Bun.spawn([process.execPath, CLI, 'start', ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'llmux-cli-')),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...options.env },
     stdin: 'ignore',
     stdout: 'pipe',
