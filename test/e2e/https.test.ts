@@ -61,7 +61,7 @@ describe('HTTPS', () => {
   test('--https without key files is refused with a clear message', async () => {
     const file = join(dir, 'plain2.toml')
     writeFileSync(file, `[provider.m]\ntype = "mock"\n[[backend]]\nmodel = "m:echo"\n`)
-    const result = Bun.spawnSync([process.execPath, join(import.meta.dir, '../../bin/llmux.ts'), 'start', '-c', file, '--https'], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } })
+    const result = Bun.spawnSync([process.execPath, join(import.meta.dir, '../../bin/llmux.ts'), 'start', '-c', file, '--https'], { cwd: dir, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } })
     expect(result.exitCode).toBe(1)
     expect(result.stderr.toString()).toContain('ssl_key_file')
   })

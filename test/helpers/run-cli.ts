@@ -5,16 +5,21 @@ import type { Subprocess } from 'bun'
 
 export const CLI = join(import.meta.dir, '..', '..', 'bin', 'llmux.ts')
 
+const scratchDir = () => mkdtempSync(join(tmpdir(), 'llmux-cli-'))
+
 export interface CliResult {
   code: number
   stdout: string
   stderr: string
 }
 
-/** Runs `llmux …` as a user would and waits for it to exit. */
+/**
+ * Runs `llmux …` as a user would and waits for it to exit; in a fresh temporary directory unless `cwd`
+ * says otherwise, so a default or relative store (`llmux.db`) never lands in the checkout.
+ */
 export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   const child = Bun.spawn([process.execPath, CLI, ...args], {
-    cwd: options.cwd,
+    cwd: options.cwd ?? scratchDir(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...options.env },
     stdout: 'pipe',
     stderr: 'pipe',
@@ -29,7 +34,7 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Reco
  */
 export async function startCli(args: string[], options: { env?: Record<string, string> } = {}): Promise<{ url: string; child: Subprocess<'ignore', 'pipe', 'pipe'>; output: () => string }> {
   const child = Bun.spawn([process.execPath, CLI, 'start', ...args], {
-    cwd: mkdtempSync(join(tmpdir(), 'llmux-cli-')),
+    cwd: scratchDir(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', ...options.env },
     stdin: 'ignore',
     stdout: 'pipe',
