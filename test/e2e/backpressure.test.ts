@@ -36,8 +36,14 @@ function tcpBufferMax(name: 'tcp_wmem' | 'tcp_rmem'): number {
  * or from these ports. Without `ss`, the most the four buffers on the path can hold.
  */
 function kernelQueuedBytes(ports: number[]): number {
-  const listed = Bun.spawnSync(['ss', '-tnH', 'state', 'established'], { stdout: 'pipe', stderr: 'ignore' })
-  if (!listed.success) return 2 * SEND_BUFFER_MAX + 2 * tcpBufferMax('tcp_rmem')
+  const bound = 2 * SEND_BUFFER_MAX + 2 * tcpBufferMax('tcp_rmem')
+  let listed: ReturnType<typeof Bun.spawnSync>
+  try {
+    listed = Bun.spawnSync(['ss', '-tnH', 'state', 'established'], { stdout: 'pipe', stderr: 'ignore' })
+  } catch {
+    return bound
+  }
+  if (!listed.success || listed.stdout === undefined) return bound
   let total = 0
   for (const line of listed.stdout.toString().split('\n')) {
     const [recvQ, sendQ, local, peer] = line.trim().split(/\s+/)
