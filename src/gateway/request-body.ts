@@ -4,6 +4,7 @@ import type { BackendCodec } from '../protocols/backend-codec.ts'
 import type { Protocol } from '../protocols/protocol.ts'
 import { applyKeyEdits } from '../routing/key-edits.ts'
 import type { JsonBody } from '../server/read-body.ts'
+import { setTopLevel } from './set-top-level.ts'
 
 const hasKeyEdits = (backend: BackendConfig) => {
   const edits = backend.keyEdits
@@ -28,7 +29,13 @@ export function upstreamBodyOf(backend: BackendConfig, target: BackendCodec, sam
 export function passthroughBodyOf(backend: BackendConfig, inbound: Protocol, client: JsonBody, extra?: Record<string, unknown>): string {
   // Only a body that holds one of llmux's markers can need them removed.
   const strip = client.text.includes('"llmux:') ? inbound.stripForeign : undefined
-  if (backend.model === client.json.model && !hasKeyEdits(backend) && !strip && !extra) return client.text
+  const isModelKept = backend.model === client.json.model
+  if (isModelKept && !hasKeyEdits(backend) && !strip && !extra) return client.text
+  if (!hasKeyEdits(backend) && !strip) {
+    // Only top-level fields change: they are set in the client's text, the rest of its bytes untouched.
+    const spliced = setTopLevel(client.text, isModelKept ? { ...extra } : { ...extra, model: backend.model })
+    if (spliced !== undefined) return spliced
+  }
   let body: Record<string, unknown> = { ...client.json, ...extra, model: backend.model }
   if (strip) body = strip(body)
   return JSON.stringify(hasKeyEdits(backend) ? applyKeyEdits(body, backend.keyEdits) : body)

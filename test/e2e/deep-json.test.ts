@@ -97,17 +97,33 @@ const protocolOf: Record<string, string> = { 'gpt-x': '/v1/chat/completions', 'c
 /** The deep value sits in an unknown field of a content part: only same-protocol traffic carries it. */
 const isDroppedInTranslation = (door: Door, model: string, where: 'content' | 'tool') =>
   where === 'content' && !door.isAnthropic && protocolOf[model] !== door.path
+/**
+ * Same-protocol traffic with the deep value in that unknown field: llmux walks none of it and only sets
+ * `model` in the client's text, so the body reaches the upstream untouched and the upstream judges it.
+ */
+const isPassedUntouched = (door: Door, model: string, where: 'content' | 'tool') =>
+  where === 'content' && !door.isAnthropic && protocolOf[model] === door.path
+const upstreamOf = (model: string) => (model === 'gpt-x' ? openaiUp : model === 'claude-x' ? anthropicUp : responsesUp)
 
-describe('a body nested 50,000 deep is a 400 in the caller protocol, never a 5xx', () => {
+describe('a body nested 50,000 deep is a 400 in the caller protocol (or passes untouched to a same-protocol upstream), never a 5xx', () => {
   for (const door of doors) {
     for (const model of models) {
       for (const where of ['content', 'tool'] as const) {
         for (const [shape, deep] of [['arrays', deepArray(DEPTH)], ['objects', deepObject(DEPTH)]] as const) {
           test(`${door.path} → ${model}, ${shape} inside ${where}`, async () => {
+            const seenBefore = upstreamOf(model).seen.length
             const response = await fetch(`${gateway.url}${door.path}`, { method: 'POST', body: door.body(model, deep, where), headers: { 'content-type': 'application/json' } })
             const text = await response.text()
             // A field the translation does not carry is dropped unread: then the answer is simply a 200.
             if (response.status === 200 && isDroppedInTranslation(door, model, where)) return
+            if (isPassedUntouched(door, model, where)) {
+              expect(response.status).toBe(200)
+              const sent = upstreamOf(model).seen.slice(seenBefore)
+              expect(sent).toHaveLength(1)
+              // The whole deep value, byte for byte, in what the upstream received.
+              expect(sent[0].bodyText).toContain(deep)
+              return
+            }
             expect(response.status).toBe(400)
             const answer = JSON.parse(text)
             if (door.isAnthropic) expect(answer.type).toBe('error')
