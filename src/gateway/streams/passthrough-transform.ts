@@ -96,9 +96,11 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   const withoutUsageOnly = (out: Outgoing): Outgoing => {
     if (isUsageOnly === undefined) return out
     const pieces = typeof out === 'string' || out instanceof Uint8Array ? [out] : out
-    if (!pieces.some((piece) => (typeof piece === 'string' ? piece.includes(USAGE_HINT) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).indexOf(USAGE_HINT) !== -1))) return out
+    const holdsUsage = (piece: string | Uint8Array) =>
+      typeof piece === 'string' ? USAGE_HINTS.some((hint) => piece.includes(hint)) : USAGE_HINT_BYTES.some((hint) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).indexOf(hint) !== -1)
+    if (!pieces.some(holdsUsage)) return out
     const text = pieces.map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('utf8'))).join('')
-    return dropEvents(text, USAGE_HINT, isUsageOnly)
+    return dropEvents(text, USAGE_HINTS, isUsageOnly)
   }
   const broken = (): string => {
     errorMessage = 'the upstream sent a stream event that is not JSON'
@@ -196,8 +198,12 @@ class WholeEvents {
 }
 
 const CRLF_EVENT_END = Buffer.from('\r\n\r\n')
-/** Text every usage-bearing event holds: only pieces with it are searched for the usage-only event. */
-const USAGE_HINT = '"usage"'
+/**
+ * Text a chunk with a usage object holds (compact or spaced JSON): only pieces with it are searched for
+ * the usage-only event. `"usage":null`, on every chunk once usage is asked for, is not one.
+ */
+const USAGE_HINTS = ['"usage":{', '"usage": {']
+const USAGE_HINT_BYTES = USAGE_HINTS.map((hint) => Buffer.from(hint))
 const EMPTY = new Uint8Array(0)
 
 /** The index just past the last `boundary` in `bytes`, or 0. */
