@@ -15,6 +15,7 @@
  * `bun bench/fault-upstream.ts --port 9001 [--seed 1] [--fault-rate 0.2]`.
  */
 import { payloads } from './mock-payloads.ts'
+import { seededRandom } from '../test/helpers/seeded-random.ts'
 
 export const FAULT_RATE = 0.2
 export const SLOW_RATE = 0.01
@@ -23,18 +24,6 @@ export const SLOW_MS = 50
 export const FAULTS = ['429', '500', '503', '529', 'cut', 'garbled'] as const
 export type Fault = (typeof FAULTS)[number]
 export type Kind = 'ok' | 'slow' | Fault
-
-/** mulberry32: a small seeded PRNG, so every soak picks its faults the same way. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' }
@@ -52,9 +41,9 @@ const FAULT_BYTES = {
   cutBody: payloads.completionBytes.slice(0, Math.floor(payloads.completionBytes.length / 2)),
   htmlBody: encoder.encode('<html><body>502 Bad Gateway</body></html>'),
   // The head (role chunk and first token), then part of the tail: cut inside an event's JSON, or after a whole event.
-  cutStreamMidEvent: concat(payloads.streamHeadBytes, payloads.streamTailBytes.slice(0, Math.floor(payloads.streamTailBytes.length / 2) + 7)),
-  cutStreamAtEvent: concat(payloads.streamHeadBytes, payloads.streamTailBytes.slice(0, eventEnd(payloads.streamTailBytes, 3))),
-  garbledStream: concat(payloads.streamHeadBytes, encoder.encode('data: {"choices":[{"delta":{"content":\n\n'), payloads.streamTailBytes),
+  cutStreamMidEvent: Buffer.concat([payloads.streamHeadBytes, payloads.streamTailBytes.slice(0, Math.floor(payloads.streamTailBytes.length / 2) + 7)]),
+  cutStreamAtEvent: Buffer.concat([payloads.streamHeadBytes, payloads.streamTailBytes.slice(0, eventEnd(payloads.streamTailBytes, 3))]),
+  garbledStream: Buffer.concat([payloads.streamHeadBytes, encoder.encode('data: {"choices":[{"delta":{"content":\n\n'), payloads.streamTailBytes]),
 }
 
 /** The byte offset just past the `count`th event (its blank line) in SSE bytes. */
@@ -65,15 +54,6 @@ function eventEnd(bytes: Uint8Array, count: number): number {
   return encoder.encode(text.slice(0, offset)).length
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const bytes = new Uint8Array(parts.reduce((total, part) => total + part.length, 0))
-  let offset = 0
-  for (const part of parts) {
-    bytes.set(part, offset)
-    offset += part.length
-  }
-  return bytes
-}
 
 /** A whole stream in one chunked write, as bench/mock-upstream.ts sends it. */
 function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {

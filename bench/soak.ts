@@ -20,7 +20,8 @@ import { cpuTimeMs, machineBusyMs, processMemory } from './proc-stats.ts'
 import { SCENARIOS, targetRequest, type ClientApi } from './scenarios.ts'
 import { judge } from './soak-judge.ts'
 import { freePort, spawnServer, type ServerProcess } from './spawn-server.ts'
-import { FAULT_RATE, seededRandom } from './fault-upstream.ts'
+import { FAULT_RATE } from './fault-upstream.ts'
+import { seededRandom } from '../test/helpers/seeded-random.ts'
 
 const USAGE = `bun bench/soak.ts [flags]
   --requests 1000000       requests to send (default 1,000,000)

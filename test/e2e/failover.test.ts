@@ -3,6 +3,7 @@ import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 import { openaiCompletion, openaiStreamChunks, sseResponse, type MockHandler } from '../helpers/mock-upstream.ts'
 import { refusedUrl, type Rig, type RigBackend, rigsPerTest } from '../helpers/start-rig.ts'
+import { seededRandom } from '../helpers/seeded-random.ts'
 
 /** SPEC §5–§6 through the gateway: which backend serves, when llmux moves on, and when it does not. */
 const rig = rigsPerTest()
@@ -180,7 +181,7 @@ describe('rate windows', () => {
   })
 
   test('routing = "weighted" with a seeded random spreads 40 requests over both backends', async () => {
-    const r = await rig([{ handler: answers('from a:model-a') }, { handler: answers('from b:model-b'), toml: 'weight = 2' }], { top: 'routing = "weighted"', random: seeded(7) })
+    const r = await rig([{ handler: answers('from a:model-a') }, { handler: answers('from b:model-b'), toml: 'weight = 2' }], { top: 'routing = "weighted"', random: seededRandom(7) })
     for (let i = 0; i < 40; i++) await served(r)
     const [a, b] = r.hits()
     expect(a + b).toBe(40)
@@ -231,15 +232,3 @@ describe('key edits per backend', () => {
     expect(sentToB).not.toHaveProperty('max_completion_tokens')
   })
 })
-
-/** mulberry32: a small seeded generator in [0, 1). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}

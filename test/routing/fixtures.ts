@@ -56,13 +56,4 @@ export function assistant(...content: (string | ContentPart)[]): Message {
   return { role: 'assistant', content: content.map((part) => (typeof part === 'string' ? { type: 'text', text: part } : part)) }
 }
 
-/** A small seeded generator (mulberry32), so weighted picks are repeatable. */
-export function seededRandom(seed: number): () => number {
-  let value = seed >>> 0
-  return () => {
-    value = (value + 0x6d2b79f5) >>> 0
-    let mixed = Math.imul(value ^ (value >>> 15), 1 | value)
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom } from '../helpers/seeded-random.ts'

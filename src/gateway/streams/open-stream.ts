@@ -107,13 +107,5 @@ export async function openStream(upstream: Response, transform: StreamTransform,
 function joinHead(parts: (string | Uint8Array)[]): string | Uint8Array {
   if (parts.every((part) => typeof part === 'string')) return parts.join('')
   if (parts.length === 1) return parts[0]
-  const encoder = new TextEncoder()
-  const bytes = parts.map((part) => (typeof part === 'string' ? encoder.encode(part) : part))
-  const joined = new Uint8Array(bytes.reduce((sum, part) => sum + part.length, 0))
-  let at = 0
-  for (const part of bytes) {
-    joined.set(part, at)
-    at += part.length
-  }
-  return joined
+  return Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)))
 }
