@@ -3,7 +3,7 @@ import { probe } from '../src/protocols/openai/probe.ts'
 import { dropEvents } from '../src/sse/drop-events.ts'
 
 const isUsageOnly = probe.usageRequest!.isUsageOnly
-const HINTS = ['"usage":{', '"usage": {']
+const HINTS = probe.usageRequest!.usageMarkers
 
 describe('dropEvents: the usage-only chunk llmux asked for leaves, every other byte stays', () => {
   test('compact JSON (OpenAI), LF', () => {

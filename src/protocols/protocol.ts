@@ -56,6 +56,8 @@ export interface PassthroughProbe {
   usageRequest?: {
     fieldsFor(json: Record<string, unknown>): Record<string, unknown> | undefined
     isUsageOnly(event: SseEvent): boolean
+    /** Text an event carrying usage holds (also among `markers`): only such text is searched for the usage-only event. */
+    usageMarkers: readonly string[]
   }
 }
 

@@ -26,7 +26,8 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   let isComplete = false
   let errorMessage: string | undefined
   let isBroken = false
-  const isUsageOnly = dropsUsageChunk ? probe.usageRequest?.isUsageOnly : undefined
+  const usageRequest = dropsUsageChunk ? probe.usageRequest : undefined
+  const usageMarkerBytes = usageRequest === undefined ? [] : bytesOf(usageRequest.usageMarkers)
   const parser = new SseParser((event) => {
     if (isMalformedValue(event.data)) {
       isBroken = true
@@ -37,7 +38,7 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
     mergeUsage(usage, protocol.usageOfEvent(event))
   })
   const text = new TextDecoder()
-  const markers = probe.markers.map((marker) => Buffer.from(marker))
+  const markers = bytesOf(probe.markers)
   const hasMarker = (bytes: Buffer) => markers.some((marker) => bytes.indexOf(marker) !== -1)
   /**
    * Bytes after the last event boundary that the parser has not seen: chunks without a marker are
@@ -94,13 +95,15 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   const whole = new WholeEvents()
   /** Whole events on their way out, without the usage-only one llmux asked for (only text holding usage is decoded). */
   const withoutUsageOnly = (out: Outgoing): Outgoing => {
-    if (isUsageOnly === undefined) return out
+    if (usageRequest === undefined) return out
     const pieces = typeof out === 'string' || out instanceof Uint8Array ? [out] : out
     const holdsUsage = (piece: string | Uint8Array) =>
-      typeof piece === 'string' ? USAGE_HINTS.some((hint) => piece.includes(hint)) : USAGE_HINT_BYTES.some((hint) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).indexOf(hint) !== -1)
+      typeof piece === 'string'
+        ? usageRequest.usageMarkers.some((marker) => piece.includes(marker))
+        : usageMarkerBytes.some((marker) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).indexOf(marker) !== -1)
     if (!pieces.some(holdsUsage)) return out
     const text = pieces.map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('utf8'))).join('')
-    return dropEvents(text, USAGE_HINTS, isUsageOnly)
+    return dropEvents(text, usageRequest.usageMarkers, usageRequest.isUsageOnly)
   }
   const broken = (): string => {
     errorMessage = 'the upstream sent a stream event that is not JSON'
@@ -198,12 +201,14 @@ class WholeEvents {
 }
 
 const CRLF_EVENT_END = Buffer.from('\r\n\r\n')
-/**
- * Text a chunk with a usage object holds (compact or spaced JSON): only pieces with it are searched for
- * the usage-only event. `"usage":null`, on every chunk once usage is asked for, is not one.
- */
-const USAGE_HINTS = ['"usage":{', '"usage": {']
-const USAGE_HINT_BYTES = USAGE_HINTS.map((hint) => Buffer.from(hint))
+
+/** A protocol's marker strings as bytes, encoded once per list rather than once per stream. */
+const markerBytes = new WeakMap<readonly string[], Buffer[]>()
+function bytesOf(markers: readonly string[]): Buffer[] {
+  let bytes = markerBytes.get(markers)
+  if (bytes === undefined) markerBytes.set(markers, (bytes = markers.map((marker) => Buffer.from(marker))))
+  return bytes
+}
 const EMPTY = new Uint8Array(0)
 
 /** The index just past the last `boundary` in `bytes`, or 0. */
