@@ -21,6 +21,9 @@ export interface Relay {
   onClose(): void
 }
 
+/** Writes larger than this go out in slices (see sendSlices). */
+const SLICE_BYTES = 64 * 1024
+
 /**
  * The client's stream body: a direct ReadableStream that reads the upstream and writes what the relay
  * returns, flushing per upstream chunk so every event goes out as it comes. No async generator sits in
@@ -36,6 +39,8 @@ export function relayStream(
   /** Every write passes through it, so no upstream can quote a key to the client (absent: nothing to redact). */
   redactor?: StreamRedactor,
 ): ReadableStream {
+  // Held only until it is written: the pull below would otherwise keep the first chunk for the stream's life.
+  let unsent: string | Uint8Array | undefined = head
   return new ReadableStream({
     type: 'direct',
     async pull(controller) {
@@ -49,11 +54,15 @@ export function relayStream(
        * own upstream instead of making llmux buffer the answer (SPEC §13). False: the client is gone.
        */
       const send = (outgoing: Outgoing): boolean | Promise<boolean> => {
+        const pieces = typeof outgoing === 'string' || outgoing instanceof Uint8Array ? [outgoing] : outgoing
+        const data = redactor ? pieces.map((piece) => redactor.push(piece)) : pieces
         let written: number | Promise<number> | undefined
-        for (const piece of typeof outgoing === 'string' || outgoing instanceof Uint8Array ? [outgoing] : outgoing) {
-          const data = redactor ? redactor.push(piece) : piece
-          if (data.length === 0) continue
-          written = controller.write(data)
+        for (let index = 0; index < data.length; index++) {
+          const piece = data[index]
+          if (piece.length === 0) continue
+          // From here on, slice by slice (what came before is written already).
+          if (piece.length > SLICE_BYTES && typeof piece !== 'string') return sendSlices(data, index)
+          written = controller.write(piece)
           // 0 written: the client has gone away.
           if (written === 0) return false
         }
@@ -75,6 +84,24 @@ export function relayStream(
           lastUpstreamMs = now()
         }
       }
+      /**
+       * A large chunk goes out a slice at a time, each flushed and awaited while the client's socket is
+       * full: what the socket cannot take yet Bun copies into its own buffer, so writing the chunk whole
+       * to a slow client would hold it twice (the chunk and Bun's copy); sliced, Bun holds one slice.
+       */
+      const sendSlices = async (data: readonly (string | Uint8Array)[], from: number): Promise<boolean> => {
+        for (const piece of data.slice(from)) {
+          for (let at = 0; at < piece.length; at += SLICE_BYTES) {
+            const slice = typeof piece === 'string' ? piece : piece.subarray(at, at + SLICE_BYTES)
+            const written = controller.write(slice)
+            if (written === 0) return false
+            const flushed = controller.flush()
+            if ((typeof written !== 'number' || typeof flushed !== 'number') && !(await drained(written, flushed))) return false
+            if (typeof piece === 'string') break
+          }
+        }
+        return true
+      }
       const watched = {
         // Waiting on the client is not the upstream's silence: no ping, no stream_idle_timeout meanwhile.
         get lastActivityMs() {
@@ -92,7 +119,8 @@ export function relayStream(
       }
       watch.add(watched)
       try {
-        let sent = send(head)
+        let sent = send(unsent ?? '')
+        unsent = undefined
         let isOpen = typeof sent === 'boolean' ? sent : await sent
         while (isOpen && !relay.isDone()) {
           const { done, value } = await chunks.next()

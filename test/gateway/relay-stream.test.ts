@@ -1,0 +1,114 @@
+import { afterEach, expect, test } from 'bun:test'
+import { connect } from 'node:net'
+import { GatewayError } from '../../src/errors.ts'
+import { REDACTED, secretRedactor } from '../../src/gateway/redact-secrets.ts'
+import { type Outgoing, type Relay, relayStream } from '../../src/gateway/streams/relay-stream.ts'
+import { StreamWatch } from '../../src/gateway/streams/stream-watch.ts'
+import { AttemptTimers } from '../../src/upstream/attempt-timers.ts'
+
+// The relay writes chunks larger than 64 KB a slice at a time (so a slow client makes Bun copy one slice,
+// not the whole chunk): whatever the slicing, the client must get every byte once, in order, redacted.
+
+const SECRET = 'sk-relay-test-secret-0123456789'
+let servers: { stop(force?: boolean): unknown }[] = []
+afterEach(() => {
+  for (const server of servers) server.stop(true)
+  servers = []
+})
+
+/**
+ * A relay that passes each upstream chunk on and ends with `tail`; `inPieces`: as two pieces, a small
+ * one first (as a passthrough stream sends held bytes and the rest of the chunk).
+ */
+function passingRelay(tail: string, inPieces: boolean): Relay & { closed: boolean } {
+  return {
+    closed: false,
+    onChunk: (chunk: Uint8Array): Outgoing => (inPieces ? [chunk.subarray(0, 1000), chunk.subarray(1000)] : chunk),
+    onEnd: () => tail,
+    onError: (error: GatewayError) => `error: ${error.message}`,
+    onSilence: () => '',
+    isDone: () => false,
+    onClose() {
+      this.closed = true
+    },
+  }
+}
+
+/** Serves one relayed stream of `chunks` (after `head`) and returns its URL and relay. */
+function serveRelay(head: string | Uint8Array, chunks: Uint8Array[], secrets: string[] = [], inPieces = false) {
+  const relay = passingRelay('<end>', inPieces)
+  const server = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    fetch(request) {
+      const queue = [...chunks]
+      const upstream: AsyncIterator<Uint8Array> = {
+        next: async () => (queue.length === 0 ? { done: true, value: undefined } : { done: false, value: queue.shift()! }),
+      }
+      const attempt = new AttemptTimers().start(request.signal, 60_000)
+      const watch = new StreamWatch(60_000, 60_000, () => performance.now())
+      const body = relayStream(head, upstream, relay, attempt, watch, () => performance.now(), secretRedactor(secrets).stream())
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
+    },
+  })
+  servers.push(server)
+  return { url: `http://127.0.0.1:${server.port}/`, relay }
+}
+
+/** Bytes that say where they are: any byte lost, doubled or reordered shows in a comparison. */
+function numbered(label: string, length: number): Uint8Array {
+  let text = ''
+  for (let index = 0; text.length < length; index++) text += `${label}${index};`
+  return new TextEncoder().encode(text.slice(0, length))
+}
+
+test('large chunks reach the client whole and in order, with a secret that spans a slice edge redacted', async () => {
+  const big = numbered('a', 300_000)
+  // A secret straddling the first 64 KB slice edge of the second chunk.
+  const prefix = numbered('b', 65_536 - 10)
+  const second = Buffer.concat([prefix, Buffer.from(SECRET), numbered('c', 200_000)])
+  const { url, relay } = serveRelay('<head>', [big, second, numbered('d', 10)], [SECRET])
+  const text = await (await fetch(url)).text()
+  const decoder = new TextDecoder()
+  expect(text).toBe(`<head>${decoder.decode(big)}${decoder.decode(prefix)}${REDACTED}${decoder.decode(numbered('c', 200_000))}${decoder.decode(numbered('d', 10))}<end>`)
+  expect(text).not.toContain(SECRET)
+  expect(relay.closed).toBe(true)
+})
+
+for (const inPieces of [false, true]) {
+  test(`a large head and large chunks${inPieces ? ' (each sent as two pieces)' : ''} reach a client that reads slowly, every byte once`, async () => {
+    const head = numbered('h', 500_000)
+    const chunks = [numbered('x', 700_000), numbered('y', 1_200), numbered('z', 900_000)]
+    const { url } = serveRelay(head, chunks, [SECRET], inPieces)
+    const { port } = new URL(url)
+    const received = await new Promise<Buffer>((resolve, reject) => {
+      const parts: Buffer[] = []
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`))
+      socket.on('data', (chunk: Buffer) => {
+        parts.push(chunk)
+        // Reads a little, then leaves the rest in the kernel for a moment, so the relay meets a full socket.
+        socket.pause()
+        setImmediate(() => socket.resume())
+      })
+      socket.on('end', () => resolve(Buffer.concat(parts)))
+      socket.on('error', reject)
+    })
+    const raw = received.toString('latin1')
+    const body = decodeChunked(raw.slice(raw.indexOf('\r\n\r\n') + 4))
+    const decoder = new TextDecoder()
+    expect(body).toBe(decoder.decode(head) + chunks.map((chunk) => decoder.decode(chunk)).join('') + '<end>')
+  })
+}
+
+/** An HTTP/1.1 chunked body, decoded. */
+function decodeChunked(raw: string): string {
+  let out = ''
+  let at = 0
+  for (;;) {
+    const lineEnd = raw.indexOf('\r\n', at)
+    const size = Number.parseInt(raw.slice(at, lineEnd), 16)
+    if (!(size > 0)) return out
+    out += raw.slice(lineEnd + 2, lineEnd + 2 + size)
+    at = lineEnd + 2 + size + 2
+  }
+}
