@@ -3,9 +3,12 @@
  * and read it slowly. With backpressure, a slow client holds back its own upstream, so llmux's memory
  * stays bounded instead of buffering every answer. Prints llmux's RSS over the run and its peak.
  *
- *   bun bench/slow-readers.ts [--runs 5] [--clients 200] [--seconds 6] [--stream-kb 2048] [--target llmux|forwarder]
+ *   bun bench/slow-readers.ts [--runs 5] [--clients 200] [--seconds 6] [--stream-kb 2048]
+ *     [--target llmux|forwarder|relay|relay-first-chunk]
  *
- * `--target forwarder` runs the bare Bun forwarder instead, as the floor of what this runtime holds.
+ * `--target forwarder` runs the bare Bun forwarder instead, as the floor of what this runtime holds;
+ * `relay` and `relay-first-chunk` run bench/js-relay.ts, the floor for relaying the bytes through
+ * JavaScript (answering at once, or after the first chunk as llmux does).
  * The peak depends on how the 200 stream starts fall against the garbage collector and Bun's HTTP
  * thread, and moves by ±40 % between identical runs; so each run starts a fresh server, and the
  * summary gives every run's peak and their median.
@@ -30,6 +33,11 @@ const { values } = parseArgs({
     target: { type: 'string', default: 'llmux' },
   },
 })
+const TARGETS = ['llmux', 'forwarder', 'relay', 'relay-first-chunk']
+if (!TARGETS.includes(values.target)) {
+  console.error(`--target must be one of ${TARGETS.join(', ')}`)
+  process.exit(2)
+}
 const RUNS = Number(values.runs)
 const CLIENTS = Number(values.clients)
 const SECONDS = Number(values.seconds)
@@ -70,11 +78,17 @@ async function measureOnce(run: number): Promise<number> {
   const port = freePort()
   const config = join(dir, 'llmux.toml')
   writeFileSync(config, `host = "127.0.0.1"\nport = ${port}\nstore = "memory"\nlog_level = "warn"\nstream_idle_timeout = 600\n[provider.up]\ntype = "openai"\nbase_url = "http://127.0.0.1:${upstream.port}/v1"\napi_key = "k"\n[[backend]]\nmodel = "up:m"\n`)
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}/v1`
+  const commands: Record<string, string[]> = {
+    llmux: [process.execPath, LLMUX_ENTRY, 'start', '--config', config],
+    forwarder: [process.execPath, join(import.meta.dir, 'bare-forwarder.ts'), '--port', String(port), '--upstream', upstreamUrl],
+    relay: [process.execPath, join(import.meta.dir, 'js-relay.ts'), '--port', String(port), '--upstream', upstreamUrl],
+    'relay-first-chunk': [process.execPath, join(import.meta.dir, 'js-relay.ts'), '--port', String(port), '--upstream', upstreamUrl, '--first-chunk'],
+  }
+  const command = commands[values.target]!
   const server = await spawnServer({
-    name: values.target === 'forwarder' ? 'forwarder' : 'llmux',
-    command: values.target === 'forwarder'
-      ? [process.execPath, join(import.meta.dir, 'bare-forwarder.ts'), '--port', String(port), '--upstream', `http://127.0.0.1:${upstream.port}/v1`]
-      : [process.execPath, LLMUX_ENTRY, 'start', '--config', config],
+    name: values.target,
+    command,
     port,
     env: { BUN_CONFIG_MAX_HTTP_REQUESTS: '4096' },
     timeoutMs: 15_000,
