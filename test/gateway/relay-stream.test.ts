@@ -17,13 +17,22 @@ afterEach(() => {
 })
 
 /**
- * A relay that passes each upstream chunk on and ends with `tail`; `inPieces`: as two pieces, a small
- * one first (as a passthrough stream sends held bytes and the rest of the chunk).
+ * How the relay hands a chunk on: whole; as two pieces of bytes, a small one first (as a passthrough
+ * stream sends held bytes and the rest of the chunk); or as large bytes followed by large text.
  */
-function passingRelay(tail: string, inPieces: boolean): Relay & { closed: boolean } {
+type Shape = 'whole' | 'pieces' | 'bytes and text'
+
+function shaped(chunk: Uint8Array, shape: Shape): Outgoing {
+  if (shape === 'whole') return chunk
+  if (shape === 'pieces') return [chunk.subarray(0, 1000), chunk.subarray(1000)]
+  return [chunk.subarray(0, 70_000), new TextDecoder().decode(chunk.subarray(70_000))]
+}
+
+/** A relay that passes each upstream chunk on, in the given shape, and ends with `tail`. */
+function passingRelay(tail: string, shape: Shape): Relay & { closed: boolean } {
   return {
     closed: false,
-    onChunk: (chunk: Uint8Array): Outgoing => (inPieces ? [chunk.subarray(0, 1000), chunk.subarray(1000)] : chunk),
+    onChunk: (chunk: Uint8Array): Outgoing => shaped(chunk, shape),
     onEnd: () => tail,
     onError: (error: GatewayError) => `error: ${error.message}`,
     onSilence: () => '',
@@ -35,8 +44,8 @@ function passingRelay(tail: string, inPieces: boolean): Relay & { closed: boolea
 }
 
 /** Serves one relayed stream of `chunks` (after `head`) and returns its URL and relay. */
-function serveRelay(head: string | Uint8Array, chunks: Uint8Array[], secrets: string[] = [], inPieces = false) {
-  const relay = passingRelay('<end>', inPieces)
+function serveRelay(head: string | Uint8Array, chunks: Uint8Array[], secrets: string[] = [], shape: Shape = 'whole') {
+  const relay = passingRelay('<end>', shape)
   const server = Bun.serve({
     hostname: '127.0.0.1',
     port: 0,
@@ -75,11 +84,11 @@ test('large chunks reach the client whole and in order, with a secret that spans
   expect(relay.closed).toBe(true)
 })
 
-for (const inPieces of [false, true]) {
-  test(`a large head and large chunks${inPieces ? ' (each sent as two pieces)' : ''} reach a client that reads slowly, every byte once`, async () => {
+for (const shape of ['whole', 'pieces', 'bytes and text'] as const) {
+  test(`a large head and large chunks (${shape}) reach a client that reads slowly, every byte once`, async () => {
     const head = numbered('h', 500_000)
     const chunks = [numbered('x', 700_000), numbered('y', 1_200), numbered('z', 900_000)]
-    const { url } = serveRelay(head, chunks, [SECRET], inPieces)
+    const { url } = serveRelay(head, chunks, [SECRET], shape)
     const { port } = new URL(url)
     const received = await new Promise<Buffer>((resolve, reject) => {
       const parts: Buffer[] = []

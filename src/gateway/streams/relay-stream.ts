@@ -91,13 +91,13 @@ export function relayStream(
        */
       const sendSlices = async (data: readonly (string | Uint8Array)[], from: number): Promise<boolean> => {
         for (const piece of data.slice(from)) {
-          for (let at = 0; at < piece.length; at += SLICE_BYTES) {
-            const slice = typeof piece === 'string' ? piece : piece.subarray(at, at + SLICE_BYTES)
-            const written = controller.write(slice)
+          // Text (a translated stream's events) goes whole; bytes a slice at a time.
+          const step = typeof piece === 'string' ? piece.length : SLICE_BYTES
+          for (let at = 0; at < piece.length; at += step) {
+            const written = controller.write(typeof piece === 'string' ? piece : piece.subarray(at, at + step))
             if (written === 0) return false
             const flushed = controller.flush()
             if ((typeof written !== 'number' || typeof flushed !== 'number') && !(await drained(written, flushed))) return false
-            if (typeof piece === 'string') break
           }
         }
         return true
