@@ -121,3 +121,52 @@ function decodeChunked(raw: string): string {
     at = lineEnd + 2 + size + 2
   }
 }
+
+test('the first chunk is let go once written, while the stream is still open', async () => {
+  let release!: () => void
+  const upstreamWaits = new Promise<void>((resolve) => (release = resolve))
+  let isFinished = false
+  const upstream: AsyncIterator<Uint8Array> = {
+    next: async () => {
+      if (isFinished) return { done: true, value: undefined }
+      await upstreamWaits
+      isFinished = true
+      return { done: false, value: numbered('n', 10) }
+    },
+  }
+  let headRef: WeakRef<Uint8Array> | undefined
+  const server = Bun.serve({
+    hostname: '127.0.0.1',
+    port: 0,
+    fetch(request) {
+      // Made here and only referenced by the relay, so a WeakRef can tell whether the relay still holds it.
+      const head = numbered('h', 300_000)
+      headRef = new WeakRef(head)
+      const attempt = new AttemptTimers().start(request.signal, 60_000)
+      const watch = new StreamWatch(60_000, 60_000, () => performance.now())
+      const body = relayStream(head, upstream, passingRelay('<end>', 'whole'), attempt, watch, () => performance.now())
+      return new Response(body)
+    },
+  })
+  servers.push(server)
+  const reader = (await fetch(`http://127.0.0.1:${server.port}/`)).body!.getReader()
+  let received = 0
+  while (received < 300_000) received += (await reader.read()).value!.length
+  // The head is out and the upstream has not answered again: the stream is open, the head unreferenced.
+  // deref() keeps its target alive to the end of the job it runs in: collect, then look from a new job.
+  let isCollected = false
+  for (let tries = 0; tries < 5 && !isCollected; tries++) {
+    Bun.gc(true)
+    await new Promise((resolve) => setImmediate(resolve))
+    isCollected = headRef!.deref() === undefined
+  }
+  expect(isCollected).toBe(true)
+  release()
+  let rest = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    rest += new TextDecoder().decode(value)
+  }
+  expect(rest).toBe(`${new TextDecoder().decode(numbered('n', 10))}<end>`)
+})
