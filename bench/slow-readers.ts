@@ -7,7 +7,7 @@
  *     [--target llmux|forwarder|relay|relay-first-chunk]
  *
  * `--target forwarder` runs the bare Bun forwarder instead, as the floor of what this runtime holds;
- * `relay` and `relay-first-chunk` run bench/js-relay.ts, the floor for relaying the bytes through
+ * `relay` and `relay-first-chunk` run it with `--relay`, the floor for relaying the bytes through
  * JavaScript (answering at once, or after the first chunk as llmux does).
  * The peak depends on how the 200 stream starts fall against the garbage collector and Bun's HTTP
  * thread, and moves by ±40 % between identical runs; so each run starts a fresh server, and the
@@ -82,8 +82,8 @@ async function measureOnce(run: number): Promise<number> {
   const commands: Record<string, string[]> = {
     llmux: [process.execPath, LLMUX_ENTRY, 'start', '--config', config],
     forwarder: [process.execPath, join(import.meta.dir, 'bare-forwarder.ts'), '--port', String(port), '--upstream', upstreamUrl],
-    relay: [process.execPath, join(import.meta.dir, 'js-relay.ts'), '--port', String(port), '--upstream', upstreamUrl],
-    'relay-first-chunk': [process.execPath, join(import.meta.dir, 'js-relay.ts'), '--port', String(port), '--upstream', upstreamUrl, '--first-chunk'],
+    relay: [process.execPath, join(import.meta.dir, 'bare-forwarder.ts'), '--port', String(port), '--upstream', upstreamUrl, '--relay'],
+    'relay-first-chunk': [process.execPath, join(import.meta.dir, 'bare-forwarder.ts'), '--port', String(port), '--upstream', upstreamUrl, '--relay', '--first-chunk'],
   }
   const command = commands[values.target]!
   const server = await spawnServer({
