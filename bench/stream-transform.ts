@@ -38,3 +38,8 @@ function measure(label: string, chunks: Uint8Array[]): void {
 measure('1 event per chunk (~160 B)', Array.from({ length: 2000 }, (_, index) => encoder.encode(event(`token${index} `))))
 const large = encoder.encode(Array.from({ length: 160 }, () => event('x'.repeat(900))).join(''))
 measure('160 events per chunk (~160 KB)', Array.from({ length: 20 }, () => large))
+// What a read returns under load: the same bytes cut anywhere, so most chunks end inside an event.
+const stream = encoder.encode(Array.from({ length: 3200 }, () => event('x'.repeat(900))).join(''))
+const cut: Uint8Array[] = []
+for (let at = 0, size = 150_001; at < stream.length; at += size, size = size === 150_001 ? 149_003 : 150_001) cut.push(stream.slice(at, at + size))
+measure('~150 KB chunks, cut mid-event', cut)

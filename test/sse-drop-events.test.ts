@@ -54,3 +54,26 @@ test('passthrough with the usage chunk dropped: chunks with "usage":null pass as
   expect(transform.end()).toBe('')
   expect(transform.outcome()).toMatchObject({ isComplete: true, usage: { inputTokens: 3, outputTokens: 1 } })
 })
+
+test('the usage-only chunk is cut out wherever the upstream splits its bytes, and only it', async () => {
+  const { passthroughTransform } = await import('../src/gateway/streams/passthrough-transform.ts')
+  const { openai } = await import('../src/protocols/openai/index.ts')
+  const encoder = new TextEncoder()
+  const event = (data: object) => `data: ${JSON.stringify(data)}\n\n`
+  const head = event({ choices: [{ index: 0, delta: { role: 'assistant', content: '' } }], usage: null })
+  // The last content chunk carries usage too (some upstreams do): it has a marker but is not usage-only, so it stays.
+  const kept = event({ choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 1 } })
+  const usageOnly = 'data: {"choices":[],"usage": {"prompt_tokens":3,"completion_tokens":1}}\n\n'
+  const tail = `${kept}${usageOnly}data: [DONE]\n\n`
+  const textOf = (out: ReturnType<ReturnType<typeof passthroughTransform>['push']>) =>
+    typeof out === 'string' ? out : new TextDecoder().decode(out instanceof Uint8Array ? out : Buffer.concat(out.map((piece) => (typeof piece === 'string' ? Buffer.from(piece) : piece))))
+  for (let cut = 0; cut <= tail.length; cut++) {
+    const transform = passthroughTransform(openai, true)
+    let text = textOf(transform.push(encoder.encode(head)))
+    text += textOf(transform.push(encoder.encode(tail.slice(0, cut))))
+    text += textOf(transform.push(encoder.encode(tail.slice(cut))))
+    text += transform.end()
+    expect({ cut, text }).toEqual({ cut, text: `${head}${kept}data: [DONE]\n\n` })
+    expect(transform.outcome()).toMatchObject({ isComplete: true, usage: { inputTokens: 3, outputTokens: 1 } })
+  }
+})

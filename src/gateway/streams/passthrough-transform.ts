@@ -27,7 +27,12 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
   let errorMessage: string | undefined
   let isBroken = false
   const usageRequest = dropsUsageChunk ? probe.usageRequest : undefined
-  const usageMarkerBytes = usageRequest === undefined ? [] : bytesOf(usageRequest.usageMarkers)
+  /**
+   * Set when the parser completes the usage-only event llmux asked for. The events that go out in one
+   * push are the ones the parser completed in it (or ones skimmed because they hold no marker, so no
+   * usage), so only a push that sets it needs its bytes searched for the event to drop.
+   */
+  let hasUsageOnly = false
   const parser = new SseParser((event) => {
     if (isMalformedValue(event.data)) {
       isBroken = true
@@ -36,6 +41,7 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
     first ??= event
     if (probe.isTerminal(event)) isComplete = true
     mergeUsage(usage, protocol.usageOfEvent(event))
+    if (usageRequest !== undefined && usageRequest.usageMarkers.some((marker) => event.data.includes(marker)) && usageRequest.isUsageOnly(event)) hasUsageOnly = true
   })
   const text = new TextDecoder()
   const markers = bytesOf(probe.markers)
@@ -93,15 +99,11 @@ export function passthroughTransform(protocol: Protocol, dropsUsageChunk: boolea
     else parse(rest)
   }
   const whole = new WholeEvents()
-  /** Whole events on their way out, without the usage-only one llmux asked for (only text holding usage is decoded). */
+  /** Whole events on their way out, without the usage-only one llmux asked for (decoded only when the parser saw it). */
   const withoutUsageOnly = (out: Outgoing): Outgoing => {
-    if (usageRequest === undefined) return out
+    if (usageRequest === undefined || !hasUsageOnly) return out
+    hasUsageOnly = false
     const pieces = typeof out === 'string' || out instanceof Uint8Array ? [out] : out
-    const holdsUsage = (piece: string | Uint8Array) =>
-      typeof piece === 'string'
-        ? usageRequest.usageMarkers.some((marker) => piece.includes(marker))
-        : usageMarkerBytes.some((marker) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).indexOf(marker) !== -1)
-    if (!pieces.some(holdsUsage)) return out
     const text = pieces.map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('utf8'))).join('')
     return dropEvents(text, usageRequest.usageMarkers, usageRequest.isUsageOnly)
   }
