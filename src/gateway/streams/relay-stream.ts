@@ -21,9 +21,6 @@ export interface Relay {
   onClose(): void
 }
 
-/** Writes larger than this go out in slices (see sendSlices). */
-const SLICE_BYTES = 64 * 1024
-
 /**
  * The client's stream body: a direct ReadableStream that reads the upstream and writes what the relay
  * returns, flushing per upstream chunk so every event goes out as it comes. No async generator sits in
@@ -54,15 +51,11 @@ export function relayStream(
        * own upstream instead of making llmux buffer the answer (SPEC §13). False: the client is gone.
        */
       const send = (outgoing: Outgoing): boolean | Promise<boolean> => {
-        const pieces = typeof outgoing === 'string' || outgoing instanceof Uint8Array ? [outgoing] : outgoing
-        const data = redactor ? pieces.map((piece) => redactor.push(piece)) : pieces
         let written: number | Promise<number> | undefined
-        for (let index = 0; index < data.length; index++) {
-          const piece = data[index]
-          if (piece.length === 0) continue
-          // From here on, slice by slice (what came before is written already).
-          if (piece.length > SLICE_BYTES && typeof piece !== 'string') return sendSlices(data, index)
-          written = controller.write(piece)
+        for (const piece of typeof outgoing === 'string' || outgoing instanceof Uint8Array ? [outgoing] : outgoing) {
+          const data = redactor ? redactor.push(piece) : piece
+          if (data.length === 0) continue
+          written = controller.write(data)
           // 0 written: the client has gone away.
           if (written === 0) return false
         }
@@ -83,24 +76,6 @@ export function relayStream(
           isWaitingOnClient = false
           lastUpstreamMs = now()
         }
-      }
-      /**
-       * A large chunk goes out a slice at a time, each flushed and awaited while the client's socket is
-       * full: what the socket cannot take yet Bun copies into its own buffer, so writing the chunk whole
-       * to a slow client would hold it twice (the chunk and Bun's copy); sliced, Bun holds one slice.
-       */
-      const sendSlices = async (data: readonly (string | Uint8Array)[], from: number): Promise<boolean> => {
-        for (const piece of data.slice(from)) {
-          // Text (a translated stream's events) goes whole; bytes a slice at a time.
-          const step = typeof piece === 'string' ? piece.length : SLICE_BYTES
-          for (let at = 0; at < piece.length; at += step) {
-            const written = controller.write(typeof piece === 'string' ? piece : piece.subarray(at, at + step))
-            if (written === 0) return false
-            const flushed = controller.flush()
-            if ((typeof written !== 'number' || typeof flushed !== 'number') && !(await drained(written, flushed))) return false
-          }
-        }
-        return true
       }
       const watched = {
         // Waiting on the client is not the upstream's silence: no ping, no stream_idle_timeout meanwhile.
