@@ -4,7 +4,7 @@
  * stays bounded instead of buffering every answer. Prints llmux's RSS over the run and its peak.
  *
  *   bun bench/slow-readers.ts [--runs 5] [--clients 200] [--seconds 6] [--stream-kb 2048]
- *     [--target llmux|forwarder|relay|relay-first-chunk]
+ *     [--target llmux|forwarder|relay|relay-first-chunk] [--client openai|anthropic]
  *
  * `--target forwarder` runs the bare Bun forwarder instead, as the floor of what this runtime holds;
  * `relay` and `relay-first-chunk` run it with `--relay`, the floor for relaying the bytes through
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '6' },
     'stream-kb': { type: 'string', default: '2048' },
     target: { type: 'string', default: 'llmux' },
+    client: { type: 'string', default: 'openai' },
   },
 })
 const TARGETS = ['llmux', 'forwarder', 'relay', 'relay-first-chunk']
@@ -69,8 +70,10 @@ const upstream = Bun.serve({
   },
 })
 
-const body = JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'a long answer, please' }] })
-const request = `POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+// `--client anthropic`: the clients speak Anthropic Messages, so llmux translates every event (the forwarder does not).
+const isAnthropicClient = values.client === 'anthropic'
+const body = JSON.stringify({ model: 'm', stream: true, ...(isAnthropicClient && { max_tokens: 4096 }), messages: [{ role: 'user', content: 'a long answer, please' }] })
+const request = `POST ${isAnthropicClient ? '/v1/messages' : '/v1/chat/completions'} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
 
 /** One run: a fresh server, CLIENTS slow clients, SECONDS of 1 s samples; its peak RSS (VmHWM, MB). */
 async function measureOnce(run: number): Promise<number> {
