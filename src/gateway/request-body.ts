@@ -33,7 +33,7 @@ export function passthroughBodyOf(backend: BackendConfig, inbound: Protocol, cli
   if (isModelKept && !hasKeyEdits(backend) && !strip && !extra) return client.text
   if (!hasKeyEdits(backend) && !strip) {
     // Only top-level fields change: they are set in the client's text, the rest of its bytes untouched.
-    const spliced = setTopLevel(client.text, isModelKept ? { ...extra } : { ...extra, model: backend.model })
+    const spliced = setTopLevel(client.text, isModelKept && extra ? extra : { ...extra, model: backend.model })
     if (spliced !== undefined) return spliced
   }
   let body: Record<string, unknown> = { ...client.json, ...extra, model: backend.model }

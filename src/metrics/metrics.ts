@@ -5,7 +5,6 @@ import { RecentRequests } from './recent-requests.ts'
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1]
 
-
 /** What went wrong, coarsely, for llmux_errors_total. */
 export function errorClassOf(status: number, isCutShort: boolean): string | undefined {
   if (status === 499) return 'client_gone'

@@ -93,11 +93,7 @@ export class AttemptTimers {
         entry.isLate = true
         entry.controller.abort()
       } else continue
-      this.pending.delete(entry)
-    }
-    if (this.pending.size === 0 && this.timer !== undefined) {
-      clearInterval(this.timer)
-      this.timer = undefined
+      this.forget(entry)
     }
   }
 }
