@@ -57,6 +57,15 @@ describe('parseSse details', () => {
     ])
   })
 
+  test('data lines: one space after the colon is dropped, no space or none at all is fine', async () => {
+    expect(await parseText('data:x\n\ndata:  two\n\ndata:\ndata\n\ndata: {"k":"data: v"}\n\n')).toEqual([
+      { data: 'x' },
+      { data: ' two' },
+      { data: '\n' },
+      { data: '{"k":"data: v"}' },
+    ])
+  })
+
   test('a last event without its blank line is still delivered', async () => {
     expect(await parseText('data: [DONE]')).toEqual([{ data: '[DONE]' }])
   })

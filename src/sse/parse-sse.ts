@@ -25,7 +25,8 @@ export class SseParser {
     // Most servers end lines with LF alone: find them with indexOf; CR (alone or in CRLF) takes the slow path.
     if (text.includes('\r')) return this.pushWithCr(text, start)
     for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
-      this.line(this.takeLine(text, start, end))
+      if (this.buffer === '') this.lineAt(text, start, end)
+      else this.line(this.takeLine(text, start, end))
       start = end + 1
     }
     if (start < text.length) this.buffer += text.slice(start)
@@ -63,6 +64,21 @@ export class SseParser {
     const line = this.buffer + text.slice(start, end)
     this.buffer = ''
     return line
+  }
+
+  /**
+   * The line text[start, end) read in place: a blank line and a `data:` line (nearly every line of a
+   * stream) without slicing the line out first; anything else goes through `line`.
+   */
+  private lineAt(text: string, start: number, end: number): void {
+    if (start === end) return this.line('')
+    if (end - start >= 5 && text.startsWith('data:', start)) {
+      const from = text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5
+      const value = text.slice(from, end)
+      this.data = this.data === undefined ? value : `${this.data}\n${value}`
+      return
+    }
+    this.line(text.slice(start, end))
   }
 
   private line(line: string): void {

@@ -118,6 +118,27 @@ describe('encodeStream', () => {
     expect(JSON.parse((await eventsOf(zero[0]))[0].data).message.usage.input_tokens).toBe(1)
   })
 
+  // Deltas are written without building the event object: they must still be the exact JSON the
+  // object would give, whatever the text holds.
+  test('awkward text, thinking and tool input reach the client exactly, as canonical JSON', async () => {
+    const awkward = ['"quoted" \\ back\\slash', 'line\nbreak\ttab\r', 'é 漢字 🎉', '\u0000\u001f\u2028', '\ud800 lone', '</script>']
+    const parts: StreamPart[] = [
+      ...awkward.map((value): StreamPart => ({ type: 'thinking', text: value })),
+      ...awkward.map((value): StreamPart => ({ type: 'text', text: value })),
+      { type: 'tool_call_start', index: 0, id: 'call_1', name: 'f' },
+      ...awkward.map((value): StreamPart => ({ type: 'tool_call_delta', index: 0, arguments: value })),
+      { type: 'finish', stopReason: 'tool_use' },
+    ]
+    const events = await eventsOf((await encode(parts)).join(''))
+    for (const event of events) expect(JSON.stringify(JSON.parse(event.data))).toBe(event.data)
+    const deltas = events.map((event) => JSON.parse(event.data)).filter((data) => data.type === 'content_block_delta')
+    expect(deltas.map((data) => [data.index, data.delta.type, data.delta.thinking ?? data.delta.text ?? data.delta.partial_json ?? data.delta.signature])).toEqual([
+      ...awkward.map((value) => [0, 'thinking_delta', value]),
+      ...awkward.map((value) => [1, 'text_delta', value]),
+      ...awkward.map((value) => [2, 'input_json_delta', value]),
+    ])
+  })
+
   test('interleaved tool deltas keep their own block index; input only as input_json_delta', async () => {
     const events = await dataOf(
       await encode([

@@ -178,6 +178,21 @@ describe('openai encodeStream', () => {
     expect(out).toEqual(['data: {"error":{"message":"busy","type":"server_error","param":null,"code":"overloaded"}}\n\n'])
   })
 
+  // Text and reasoning deltas are written without building the chunk object: they must still be the
+  // exact JSON the object would give, whatever the text holds.
+  test('awkward text and reasoning reach the client exactly, as canonical JSON', async () => {
+    const awkward = ['"quoted" \\ back\\slash', 'line\nbreak\ttab\r', 'é 漢字 🎉', '\u0000\u001f\u2028', '\ud800 lone', '</script>']
+    const parts: StreamPart[] = [start('id "1"', 'model\\x'), ...awkward.flatMap((value): StreamPart[] => [text(value), { type: 'thinking', text: value }]), { type: 'finish', stopReason: 'end_turn' }]
+    const out = await collect(encodeStream(from(parts), context))
+    const deltas = out.slice(1, -2).map((line) => {
+      const data = line.slice('data: '.length, -2)
+      expect(JSON.stringify(JSON.parse(data))).toBe(data)
+      return JSON.parse(data)
+    })
+    expect(deltas.map((chunk) => chunk.choices[0].delta.content ?? chunk.choices[0].delta.reasoning_content)).toEqual(awkward.flatMap((value) => [value, value]))
+    expect(deltas.every((chunk) => chunk.id === 'chatcmpl-id "1"' && chunk.model === 'model\\x')).toBe(true)
+  })
+
   // Encoding what a fixture decodes to, then decoding that, gives the same parts back: nothing the IR
   // holds is lost on the way to an OpenAI client (ids gain the chatcmpl- prefix).
   test.each(decodedStreams)('%s: decode∘encode∘decode keeps the parts', async (_scenario, expected) => {

@@ -18,7 +18,7 @@ export const encodeStream = (parts: AsyncIterable<StreamPart>, context: StreamCo
 export const streamEncoder = (context: StreamContext): PushTransform<StreamPart, string> => pushTransform((emit) => encodeParts(emit, context))
 
 function* encodeParts(emit: (event: string) => void, context: StreamContext): Generator<void, void, StreamPart | typeof END> {
-  const blocks = new BlockWriter()
+  const blocks = new BlockWriter(emit)
   let isStarted = false
   let usage: Usage = {}
   let finish: FinishPart | undefined
@@ -48,17 +48,17 @@ function* encodeParts(emit: (event: string) => void, context: StreamContext): Ge
         usage = mergeUsage(usage, part.usage)
         break
       case 'finish':
-        for (const event of blocks.close()) emit(event)
+        blocks.close()
         usage = mergeUsage(usage, part.usage)
         finish = part
         break
       default:
-        for (const event of blocks.write(part)) emit(event)
+        blocks.write(part)
     }
   }
   if (finish === undefined) {
     // The upstream stopped before saying the answer was complete: never a fake message_stop.
-    for (const event of blocks.close()) emit(event)
+    blocks.close()
     emit(encodeStreamError(new GatewayError('bad_gateway', 'the upstream stream ended early, before the answer was complete')))
     return
   }

@@ -30,6 +30,8 @@ function* encodeParts(emit: (event: string) => void, context: StreamContext): Ge
   let usage: Usage | undefined
   const chunk = (delta: OpenAIChunkDelta, finishReason: OpenAIFinishReason | null = null): string =>
     formatChunk({ id, model, created: context.created }, [{ index: 0, delta, finish_reason: finishReason }])
+  // The text of a content or reasoning delta follows this, written directly (one per token): set once the start is known.
+  let deltaHead = ''
   for (let part = yield; part !== END; part = yield) {
     if (part.type === 'ping') continue
     if (part.type === 'error') {
@@ -40,17 +42,19 @@ function* encodeParts(emit: (event: string) => void, context: StreamContext): Ge
       if (part.id) id = chatCompletionId(part.id)
       if (part.model) model = part.model
       usage = mergeUsage(usage, part.usage)
+      deltaHead = chunkHead({ id, model, created: context.created })
     }
     if (!hasStarted) {
       hasStarted = true
+      if (deltaHead === '') deltaHead = chunkHead({ id, model, created: context.created })
       emit(chunk({ role: 'assistant', content: '' }))
     }
     switch (part.type) {
       case 'text':
-        emit(chunk({ content: part.text }))
+        emit(deltaChunk(deltaHead, 'content', part.text))
         break
       case 'thinking':
-        emit(chunk({ reasoning_content: part.text }))
+        emit(deltaChunk(deltaHead, 'reasoning_content', part.text))
         break
       case 'tool_call_start':
         emit(chunk({ tool_calls: [{ index: part.index, id: part.id, type: 'function', function: { name: part.name, arguments: '' } }] }))
@@ -77,6 +81,17 @@ function* encodeParts(emit: (event: string) => void, context: StreamContext): Ge
 }
 
 type ChunkHead = Pick<OpenAIChatChunk, 'id' | 'model' | 'created'>
+
+/** `data: {"id":…,"object":…,"created":…,"model":…,` : what every chunk of one stream begins with. */
+const chunkHead = (head: ChunkHead): string =>
+  `data: {"id":${JSON.stringify(head.id)},"object":"chat.completion.chunk","created":${JSON.stringify(head.created)},"model":${JSON.stringify(head.model)},`
+
+/**
+ * A one-field delta chunk written directly: byte for byte what `formatChunk` makes of
+ * `[{ index: 0, delta: { [field]: text }, finish_reason: null }]`, without building and stringifying it.
+ */
+const deltaChunk = (head: string, field: 'content' | 'reasoning_content', text: string): string =>
+  `${head}"choices":[{"index":0,"delta":{"${field}":${JSON.stringify(text)}},"finish_reason":null}]}\n\n`
 
 function formatChunk(head: ChunkHead, choices: OpenAIChatChunk['choices'], usage?: OpenAIUsage): string {
   const body: OpenAIChatChunk = { id: head.id, object: 'chat.completion.chunk', created: head.created, model: head.model, choices }
