@@ -147,6 +147,38 @@ describe('stream encoder grammar', () => {
   })
 })
 
+// Delta events are written without building the event object: they must still be the exact JSON the
+// object would give, whatever the text holds.
+test('awkward text, reasoning and arguments reach the client exactly, as canonical JSON', () => {
+  const awkward = ['"quoted" \\ back\\slash', 'line\nbreak\ttab\r', 'é 漢字 🎉', '\u0000\u001f\u2028', '\ud800 lone', '</script>']
+  const texts = encode([
+    { type: 'start', id: 'msg "1"', model: 'm' },
+    ...awkward.map((text): StreamPart => ({ type: 'thinking', text })),
+    ...awkward.map((text): StreamPart => ({ type: 'text', text })),
+    { type: 'tool_call_start', index: 0, id: 'call_1', name: 'close_agent_x' },
+    ...awkward.map((text): StreamPart => ({ type: 'tool_call_delta', index: 0, arguments: text })),
+    { type: 'finish', stopReason: 'tool_use' },
+  ], { ...context, tools: undefined })
+  for (const text of texts) {
+    const data = text.split('\n')[1].slice('data: '.length)
+    expect(JSON.stringify(JSON.parse(data))).toBe(data)
+  }
+  const events = eventsOf(texts)
+  expect(events.map((event) => event.sequence_number)).toEqual(events.map((_event, i) => i))
+  const deltas = events.filter((event) => event.type.endsWith('.delta')) as { type: string; item_id: string; output_index: number; delta: string }[]
+  expect(deltas.map((event) => [event.type, event.output_index, event.delta])).toEqual([
+    ...awkward.map((text) => ['response.reasoning_summary_text.delta', 0, text]),
+    ...awkward.map((text) => ['response.output_text.delta', 1, text]),
+    ...awkward.map((text) => ['response.function_call_arguments.delta', 2, text]),
+  ])
+  const text = events.find((event) => event.type === 'response.output_text.delta')!
+  expect(Object.keys(text)).toEqual(['type', 'sequence_number', 'item_id', 'output_index', 'content_index', 'delta', 'logprobs'])
+  const summary = events.find((event) => event.type === 'response.reasoning_summary_text.delta')!
+  expect(Object.keys(summary)).toEqual(['type', 'sequence_number', 'item_id', 'output_index', 'summary_index', 'delta'])
+  const args = events.find((event) => event.type === 'response.function_call_arguments.delta')!
+  expect(Object.keys(args)).toEqual(['type', 'sequence_number', 'item_id', 'output_index', 'delta'])
+})
+
 describe('stream encoder endings', () => {
   test('max_tokens ends with response.incomplete', async () => {
     const events = eventsOf(encode([{ type: 'start' }, { type: 'text', text: 'cut' }, { type: 'finish', stopReason: 'max_tokens' }]))

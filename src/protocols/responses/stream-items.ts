@@ -43,6 +43,17 @@ export class StreamItems {
     return formatSse(JSON.stringify({ type, sequence_number: this.sequence++, ...fields }), type)
   }
 
+  /**
+   * A delta event written directly (one per token): byte for byte what `event` makes of
+   * `{ item_id, output_index, [place]: 0, delta, logprobs: [] }` (no place and no logprobs for call
+   * arguments), without building and stringifying the object.
+   */
+  private delta(type: string, item: { id: string; outputIndex: number }, place: 'content_index' | 'summary_index' | undefined, text: string): string {
+    const at = place === undefined ? '' : `,"${place}":0`
+    const logprobs = place === 'content_index' ? ',"logprobs":[]' : ''
+    return `event: ${type}\ndata: {"type":"${type}","sequence_number":${this.sequence++},"item_id":${JSON.stringify(item.id)},"output_index":${item.outputIndex}${at},"delta":${JSON.stringify(text)}${logprobs}}\n\n`
+  }
+
   /** The finished items, in output order. */
   get output(): ResponsesOutputItem[] {
     return this.done.filter((item) => item !== undefined)
@@ -58,7 +69,7 @@ export class StreamItems {
       yield this.event('response.content_part.added', { ...this.textPlace(this.message), part: outputText('') })
     }
     this.message.text += text
-    yield this.event('response.output_text.delta', { ...this.textPlace(this.message), delta: text, logprobs: [] })
+    yield this.delta('response.output_text.delta', this.message, 'content_index', text)
   }
 
   *thinking(text: string): Generator<string> {
@@ -69,7 +80,7 @@ export class StreamItems {
       yield this.event('response.reasoning_summary_part.added', { ...this.summaryPlace(reasoning), part: summaryText('') })
     }
     reasoning.text += text
-    yield this.event('response.reasoning_summary_text.delta', { ...this.summaryPlace(reasoning), delta: text })
+    yield this.delta('response.reasoning_summary_text.delta', reasoning, 'summary_index', text)
   }
 
   /** The signature closes the reasoning before it (one with no text still becomes an item: it has a token). */
@@ -112,7 +123,7 @@ export class StreamItems {
     const call = this.calls.get(index)
     if (call === undefined || text === '') return
     call.arguments += text
-    if (!call.isCustom) yield this.event('response.function_call_arguments.delta', { item_id: call.id, output_index: call.outputIndex, delta: text })
+    if (!call.isCustom) yield this.delta('response.function_call_arguments.delta', call, undefined, text)
   }
 
   /** Every open item done, in output order: the answer is complete. */
