@@ -74,11 +74,15 @@ export class SseParser {
     if (start === end) return this.line('')
     if (end - start >= 5 && text.startsWith('data:', start)) {
       const from = text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5
-      const value = text.slice(from, end)
-      this.data = this.data === undefined ? value : `${this.data}\n${value}`
+      this.addData(text.slice(from, end))
       return
     }
     this.line(text.slice(start, end))
+  }
+
+  /** A data line's value: joined to the event's earlier data lines with \n. */
+  private addData(value: string): void {
+    this.data = this.data === undefined ? value : `${this.data}\n${value}`
   }
 
   private line(line: string): void {
@@ -96,7 +100,7 @@ export class SseParser {
     if (colon === 0) return // a comment
     const field = colon === -1 ? line : line.slice(0, colon)
     const value = colon === -1 ? '' : line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1)
-    if (field === 'data') this.data = this.data === undefined ? value : `${this.data}\n${value}`
+    if (field === 'data') this.addData(value)
     else if (field === 'event') this.eventName = value
     // id and retry have no use in a gateway: ignored.
   }

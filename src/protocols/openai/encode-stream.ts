@@ -30,8 +30,8 @@ function* encodeParts(emit: (event: string) => void, context: StreamContext): Ge
   let usage: Usage | undefined
   const chunk = (delta: OpenAIChunkDelta, finishReason: OpenAIFinishReason | null = null): string =>
     formatChunk({ id, model, created: context.created }, [{ index: 0, delta, finish_reason: finishReason }])
-  // The text of a content or reasoning delta follows this, written directly (one per token): set once the start is known.
-  let deltaHead = ''
+  // What a content or reasoning delta (one per token) is written after: follows id and model.
+  let deltaHead = chunkHead({ id, model, created: context.created })
   for (let part = yield; part !== END; part = yield) {
     if (part.type === 'ping') continue
     if (part.type === 'error') {
@@ -46,7 +46,6 @@ function* encodeParts(emit: (event: string) => void, context: StreamContext): Ge
     }
     if (!hasStarted) {
       hasStarted = true
-      if (deltaHead === '') deltaHead = chunkHead({ id, model, created: context.created })
       emit(chunk({ role: 'assistant', content: '' }))
     }
     switch (part.type) {
